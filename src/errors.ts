@@ -28,3 +28,11 @@ export class ConfigError extends VigilError {
 export function isRetriable(error: unknown): boolean {
   return error instanceof VigilError && error.retriable;
 }
+
+/** Code of the error a batch heartbeat throws when the consumer group is rebalancing. */
+export const REBALANCING = 'VIGIL_ERR_LOG_REBALANCING';
+
+/** True when `error` says the consumer group is rebalancing. */
+export function isRebalancing(error: unknown): boolean {
+  return error instanceof VigilError && error.code === REBALANCING;
+}

@@ -110,7 +110,11 @@ export interface PartitionBatch {
 
 /** What a batch handler may do while it works. */
 export interface BatchControl {
-  /** Keeps the group membership alive during long work; throws when the group is rebalancing. */
+  /**
+   * Keeps the group membership alive during long work. Throws a `VigilError` with code
+   * `VIGIL_ERR_LOG_REBALANCING` when the group is rebalancing: the handler should checkpoint what it has
+   * done and return promptly.
+   */
   heartbeat(): Promise<void>;
   /** False once the consumer is stopping; long loops should end early. */
   isRunning(): boolean;
@@ -121,10 +125,12 @@ export interface GroupConsumerHandlers {
   /** Called after each (re)join with this member's full assignment. Must not block. */
   onAssignment?(assigned: readonly TopicPartition[]): void;
   /**
-   * Processes one batch. Resolving means the batch is done (the runtime commits offsets itself); throwing
-   * makes the consumer re-deliver from the last committed offset, possibly after a rejoin.
+   * Processes one batch and resolves with the next offset to fetch from this partition: the offset after
+   * the last record it consumed, or `undefined` when it consumed the whole batch. (The runtime commits
+   * offsets itself; this only moves the fetch position.) Throwing makes the consumer re-deliver from the
+   * last committed offset, possibly after a rejoin.
    */
-  onBatch(batch: PartitionBatch, control: BatchControl): Promise<void>;
+  onBatch(batch: PartitionBatch, control: BatchControl): Promise<number | undefined>;
   /** Called when the consumer crashes and will not restart by itself. */
   onCrash?(error: Error): void;
 }
@@ -147,6 +153,8 @@ export interface GroupConsumer {
   /** Stops fetching the given partitions until `resume`. */
   pause(partitions: readonly TopicPartition[]): void;
   resume(partitions: readonly TopicPartition[]): void;
+  /** Commits offsets outside a transaction (at-least-once mode). */
+  commit(offsets: readonly TopicPartitionOffset[]): Promise<void>;
   /** Lets the in-flight batch finish, then leaves the group. Idempotent. */
   stop(): Promise<void>;
 }

@@ -1,0 +1,489 @@
+import type { Logger } from 'pino';
+import { deadLetterHeaders } from '../codec/dead-letter-headers.js';
+import { isRebalancing, isRetriable, VigilError } from '../errors.js';
+import type {
+  BatchControl,
+  GroupConsumer,
+  GroupConsumerOptions,
+  LogBackend,
+  LogProducer,
+  LogRecord,
+  OutgoingRecord,
+  PartitionBatch,
+  TopicPartition,
+} from './log-port.js';
+import { PartitionState } from './partition-state.js';
+import type { FailureAction, StageBinding, StageOutput } from './stage.js';
+import { createStageStats, type StageStats } from './stage-stats.js';
+
+/** Tunables of the runner, with defaults in {@link DEFAULT_RUNNER_TUNING}. */
+export interface RunnerTuning {
+  /** Heartbeat after this many records within a batch. */
+  readonly heartbeatEveryRecords: number;
+  /** Checkpoint within a long batch after this many records. */
+  readonly maxRecordsPerCheckpoint: number;
+  /** In-place retries of a retriable error before the partition is paused. */
+  readonly inlineRetries: number;
+  /** First backoff between retries / pause length, ms; doubles up to `maxBackoffMs`. */
+  readonly initialBackoffMs: number;
+  readonly maxBackoffMs: number;
+}
+
+/** Defaults of {@link RunnerTuning}. */
+export const DEFAULT_RUNNER_TUNING: RunnerTuning = Object.freeze({
+  heartbeatEveryRecords: 500,
+  maxRecordsPerCheckpoint: 20_000,
+  inlineRetries: 3,
+  initialBackoffMs: 100,
+  maxBackoffMs: 30_000,
+});
+
+/** Everything a stage runner needs. */
+export interface StageRunnerOptions<In, S> {
+  readonly backend: LogBackend;
+  readonly binding: StageBinding<In, S>;
+  /** Encodes a handler output's value (registry or single-object framing). */
+  readonly encodeOutput: (output: StageOutput) => Promise<Buffer>;
+  /**
+   * Exactly-once: outputs, changelog entries, dead letters and the offset commit of a batch go in one
+   * transaction per input partition (transactional id `<group>.<topic>.<partition>`). Otherwise
+   * at-least-once: produce, then commit, with source offsets in the changelog preventing double-applies.
+   */
+  readonly exactlyOnce: boolean;
+  readonly logger: Logger;
+  readonly consumer?: Partial<Omit<GroupConsumerOptions, 'groupId' | 'topics'>>;
+  readonly tuning?: Partial<RunnerTuning>;
+  /** Wall clock for dead-letter timestamps. */
+  readonly now?: () => number;
+}
+
+/** A running stage. */
+export interface StageRunner {
+  readonly stats: StageStats;
+  /** Joins the group and starts processing; resolves once the consumer has started. */
+  start(): Promise<void>;
+  /**
+   * Finishes and checkpoints the batch in flight, leaves the group, closes producers. Idempotent.
+   */
+  stop(): Promise<void>;
+  /** Resolves when the stage stops on its own because of a `fail` policy or a crash. */
+  readonly failed: Promise<Error>;
+}
+
+/** Per input partition: its state, its producer (exactly-once) and where it stands. */
+interface PartitionTask<S> {
+  readonly state: PartitionState<S>;
+  readonly producer: LogProducer;
+  /** Group's committed offset when the task was (re)built; records before it were already done. */
+  readonly committedAtStart: number;
+  pausedUntilMs: number;
+  backoffMs: number;
+}
+
+/** Why a batch loop stopped before the end of its records. */
+type Interruption = { readonly kind: 'rebalance' } | { readonly kind: 'pause'; readonly error: unknown };
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs one stage over the event log: consumer group, decode, handler dispatch, dead letters, keyed
+ * state restored from the changelog before a partition is processed, and checkpoints in the order
+ * outputs → changelog → (flush) → offsets, inside one transaction in exactly-once mode.
+ */
+export function createStageRunner<In, S>(options: StageRunnerOptions<In, S>): StageRunner {
+  const { backend, binding, logger, exactlyOnce } = options;
+  const tuning: RunnerTuning = { ...DEFAULT_RUNNER_TUNING, ...options.tuning };
+  const now = options.now ?? Date.now;
+  const stats = createStageStats(binding.name);
+  const log = logger.child({ stage: binding.name, topic: binding.inputTopic });
+  const admin = backend.admin();
+  const tasks = new Map<number, PartitionTask<S>>();
+  const building = new Map<number, Promise<PartitionTask<S>>>();
+  let sharedProducer: Promise<LogProducer> | undefined;
+  let consumer: GroupConsumer | undefined;
+  let stopping: Promise<void> | undefined;
+  let reportFailure: (error: Error) => void = () => {};
+  const failed = new Promise<Error>((resolve) => {
+    reportFailure = resolve;
+  });
+
+  const producerFor = (partition: number): Promise<LogProducer> => {
+    if (exactlyOnce) {
+      return backend.producer({ transactionalId: `${binding.groupId}.${binding.inputTopic}.${partition}` });
+    }
+    sharedProducer ??= backend.producer();
+    return sharedProducer;
+  };
+
+  /**
+   * Builds a partition's task: first the producer (in exactly-once mode its initialisation fences any
+   * previous owner and aborts its open transaction), then the committed offset, then the state restored
+   * from the changelog up to its current end.
+   */
+  const buildTask = async (partition: number, control: BatchControl): Promise<PartitionTask<S>> => {
+    const started = now();
+    stats.restoring++;
+    try {
+      const producer = await producerFor(partition);
+      const committed =
+        (await admin.committedOffsets(binding.groupId, binding.inputTopic)).get(partition) ?? -1;
+      const state = new PartitionState<S>(binding.inputTopic, partition, binding.store);
+      let restored = 0;
+      if (binding.store) {
+        const range = (await admin.offsetRange(binding.store.changelogTopic)).get(partition);
+        if (range && range.end > range.start) {
+          await backend.readRanges({
+            topic: binding.store.changelogTopic,
+            ranges: new Map([[partition, { from: range.start, to: range.end }]]),
+            onRecords: async (records) => {
+              for (const record of records) state.restoreRecord(record);
+              restored += records.length;
+              await control.heartbeat().catch(() => {});
+            },
+          });
+        }
+      }
+      stats.restores++;
+      stats.restoredRecords += restored;
+      log.info(
+        {
+          partition,
+          committedOffset: committed,
+          restoredRecords: restored,
+          keys: state.size,
+          ms: now() - started,
+        },
+        'partition state restored',
+      );
+      return {
+        state,
+        producer,
+        committedAtStart: committed,
+        pausedUntilMs: 0,
+        backoffMs: tuning.initialBackoffMs,
+      };
+    } finally {
+      stats.restoring--;
+    }
+  };
+
+  const taskFor = async (partition: number, control: BatchControl): Promise<PartitionTask<S>> => {
+    const existing = tasks.get(partition);
+    if (existing) return existing;
+    let pending = building.get(partition);
+    if (!pending) {
+      pending = buildTask(partition, control);
+      building.set(partition, pending);
+    }
+    try {
+      const task = await pending;
+      tasks.set(partition, task);
+      return task;
+    } finally {
+      building.delete(partition);
+    }
+  };
+
+  const dropTask = async (partition: number) => {
+    const task = tasks.get(partition);
+    tasks.delete(partition);
+    stats.lag.delete(partition);
+    if (task && exactlyOnce) await task.producer.close().catch(() => {});
+  };
+
+  const deadLetter = (
+    record: LogRecord,
+    errorClass: string,
+    code: string,
+    message: string,
+  ): OutgoingRecord => ({
+    topic: binding.deadLetterTopic,
+    key: record.key,
+    value: record.value,
+    headers: {
+      ...Object.fromEntries(Object.entries(record.headers)),
+      ...deadLetterHeaders({
+        errorClass,
+        errorCode: code,
+        message,
+        sourceTopic: record.topic,
+        sourcePartition: record.partition,
+        sourceOffset: record.offset,
+        stage: binding.name,
+        failedAtMs: now(),
+      }),
+    },
+  });
+
+  /** Applies a failure policy; returns the dead letter to write, if any. Throws for `fail`. */
+  const onFailure = (
+    action: FailureAction,
+    record: LogRecord,
+    errorClass: string,
+    code: string,
+    message: string,
+  ): OutgoingRecord | undefined => {
+    if (action === 'fail') {
+      throw new VigilError(
+        'VIGIL_ERR_STAGE_FAILED',
+        `stage ${binding.name} stopped on ${record.topic}/${record.partition}@${record.offset}: ${errorClass}: ${message}`,
+      );
+    }
+    if (action === 'skip') {
+      stats.skipped++;
+      log.warn({ partition: record.partition, offset: record.offset, errorClass, code }, message);
+      return undefined;
+    }
+    stats.deadLettered++;
+    return deadLetter(record, errorClass, code, message);
+  };
+
+  /** Decodes and handles one record; returns the records to write. Throws retriable errors. */
+  const processRecord = async (task: PartitionTask<S>, record: LogRecord): Promise<OutgoingRecord[]> => {
+    const decoded = await binding.decode(record);
+    if (!decoded.ok) {
+      const letter = onFailure(
+        binding.failurePolicy.decode,
+        record,
+        decoded.errorClass,
+        decoded.code,
+        decoded.message,
+      );
+      return letter ? [letter] : [];
+    }
+    const key = binding.stateKey(decoded.value);
+    if (record.offset <= task.state.appliedOffset(key)) {
+      stats.deduplicated++;
+      return [];
+    }
+    task.state.currentOffset = record.offset;
+    let outputs: readonly StageOutput[];
+    try {
+      outputs = await binding.handler.process(decoded.value, {
+        topic: record.topic,
+        partition: record.partition,
+        offset: record.offset,
+        timestampMs: record.timestampMs,
+        state: task.state,
+      });
+    } catch (error) {
+      if (isRetriable(error)) throw error;
+      const code = error instanceof VigilError ? error.code : 'VIGIL_ERR_STAGE_HANDLER';
+      const message = error instanceof Error ? error.message : String(error);
+      const letter = onFailure(binding.failurePolicy.handler, record, 'handler-error', code, message);
+      return letter ? [letter] : [];
+    }
+    const encoded: OutgoingRecord[] = [];
+    for (const output of outputs) {
+      encoded.push({
+        topic: output.topic,
+        key: output.key,
+        value: await options.encodeOutput(output),
+        ...(output.headers ? { headers: output.headers } : {}),
+      });
+    }
+    stats.recordsOut += encoded.length;
+    return encoded;
+  };
+
+  /** Writes outputs, changelog and offsets: one transaction (exactly-once) or produce-then-commit. */
+  const checkpoint = async (task: PartitionTask<S>, pending: OutgoingRecord[], nextOffset: number) => {
+    const changelog = task.state.changelogRecords();
+    const offsets = [{ topic: binding.inputTopic, partition: task.state.partition, offset: nextOffset }];
+    if (exactlyOnce) {
+      const transaction = await task.producer.transaction();
+      try {
+        await transaction.send([...pending, ...changelog]);
+        await transaction.commitOffsets(binding.groupId, offsets);
+        await transaction.commit();
+      } catch (error) {
+        await transaction.abort().catch(() => {});
+        throw error;
+      }
+    } else {
+      await task.producer.send([...pending, ...changelog]);
+      await consumer?.commit(offsets);
+    }
+    task.state.markClean();
+    stats.checkpoints++;
+  };
+
+  /** Runs the records of a batch through the handler, checkpointing as it goes. */
+  const processBatch = async (batch: PartitionBatch, control: BatchControl): Promise<number | undefined> => {
+    const started = now();
+    const task = await taskFor(batch.partition, control);
+    const pending: OutgoingRecord[] = [];
+    let nextOffset = -1;
+    let sinceCheckpoint = 0;
+    let interruption: Interruption | undefined;
+    stats.batches++;
+
+    for (let i = 0; i < batch.records.length; i++) {
+      const record = batch.records[i]!;
+      if (!control.isRunning()) break;
+      if (record.offset < task.committedAtStart) continue;
+      stats.recordsIn++;
+      try {
+        pending.push(...(await processWithRetries(task, record, control)));
+      } catch (error) {
+        if (isRebalancing(error)) {
+          interruption = { kind: 'rebalance' };
+        } else if (isRetriable(error)) {
+          interruption = { kind: 'pause', error };
+        } else {
+          throw error;
+        }
+        stats.recordsIn--;
+        break;
+      }
+      nextOffset = record.offset + 1;
+      sinceCheckpoint++;
+      if (sinceCheckpoint >= tuning.maxRecordsPerCheckpoint) {
+        await checkpoint(task, pending.splice(0), nextOffset);
+        sinceCheckpoint = 0;
+      }
+      if ((i + 1) % tuning.heartbeatEveryRecords === 0) {
+        try {
+          await control.heartbeat();
+        } catch (error) {
+          if (!isRebalancing(error)) throw error;
+          interruption = { kind: 'rebalance' };
+          break;
+        }
+      }
+    }
+
+    if (nextOffset >= 0 && (sinceCheckpoint > 0 || pending.length > 0 || task.state.dirtyCount > 0)) {
+      await checkpoint(task, pending, nextOffset);
+    }
+    const last = batch.records[batch.records.length - 1];
+    const consumedTo = nextOffset >= 0 ? nextOffset : (batch.records[0]?.offset ?? 0);
+    stats.lag.set(batch.partition, Math.max(0, batch.highWatermark - consumedTo));
+    stats.processingMs += now() - started;
+
+    if (interruption?.kind === 'pause') {
+      pausePartition(task, interruption.error);
+      return consumedTo;
+    }
+    if (interruption?.kind === 'rebalance' || !control.isRunning()) return consumedTo;
+    task.backoffMs = tuning.initialBackoffMs;
+    return last ? Math.max(consumedTo, last.offset + 1) : undefined;
+  };
+
+  const processWithRetries = async (
+    task: PartitionTask<S>,
+    record: LogRecord,
+    control: BatchControl,
+  ): Promise<OutgoingRecord[]> => {
+    let backoff = tuning.initialBackoffMs;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await processRecord(task, record);
+      } catch (error) {
+        if (!isRetriable(error) || attempt >= tuning.inlineRetries) throw error;
+        stats.retries++;
+        log.warn(
+          { partition: record.partition, offset: record.offset, attempt, err: error },
+          'retriable error, retrying',
+        );
+        await sleep(Math.random() * backoff);
+        backoff = Math.min(tuning.maxBackoffMs, backoff * 2);
+        await control.heartbeat();
+      }
+    }
+  };
+
+  /** Backpressure: stop fetching a partition whose dependency is down; resume later with backoff. */
+  const pausePartition = (task: PartitionTask<S>, error: unknown) => {
+    const tp: TopicPartition = { topic: binding.inputTopic, partition: task.state.partition };
+    const delay = task.backoffMs;
+    task.backoffMs = Math.min(tuning.maxBackoffMs, task.backoffMs * 2);
+    task.pausedUntilMs = now() + delay;
+    log.warn(
+      { partition: tp.partition, pauseMs: delay, err: error },
+      'dependency unavailable; partition paused',
+    );
+    consumer?.pause([tp]);
+    setTimeout(() => {
+      if (!stopping) consumer?.resume([tp]);
+    }, delay).unref();
+  };
+
+  const onAssignment = (assigned: readonly TopicPartition[]) => {
+    const mine = assigned.filter((tp) => tp.topic === binding.inputTopic).map((tp) => tp.partition);
+    stats.rebalances++;
+    stats.assigned = [...mine].sort((a, b) => a - b);
+    for (const partition of [...tasks.keys()]) {
+      if (!mine.includes(partition)) void dropTask(partition);
+    }
+    log.info({ partitions: stats.assigned }, 'partitions assigned');
+  };
+
+  return {
+    stats,
+    failed,
+    async start() {
+      const admin = backend.admin();
+      const partitions = await admin.partitionCount(binding.inputTopic);
+      if (binding.store) {
+        const changelogPartitions = await admin.partitionCount(binding.store.changelogTopic);
+        if (changelogPartitions !== partitions) {
+          throw new VigilError(
+            'VIGIL_ERR_STAGE_NOT_COPARTITIONED',
+            `changelog ${binding.store.changelogTopic} has ${changelogPartitions} partitions but ${binding.inputTopic} has ${partitions}; they must match (recreate the changelog with vigil topics create)`,
+          );
+        }
+      }
+      consumer = backend.groupConsumer({
+        groupId: binding.groupId,
+        topics: [binding.inputTopic],
+        fromBeginning: true,
+        ...options.consumer,
+      });
+      await consumer.start({
+        onAssignment,
+        onBatch: async (batch, control) => {
+          try {
+            return await processBatch(batch, control);
+          } catch (error) {
+            stats.checkpointFailures++;
+            // The partition's in-memory state may hold uncommitted updates: rebuild it from the changelog.
+            await dropTask(batch.partition);
+            if (error instanceof VigilError && error.code === 'VIGIL_ERR_STAGE_FAILED') {
+              log.error({ err: error }, 'stage failed by policy');
+              reportFailure(error);
+              void this.stop();
+            } else {
+              log.warn({ partition: batch.partition, err: error }, 'batch failed; it will be re-delivered');
+            }
+            throw error;
+          }
+        },
+        onCrash: (error) => {
+          log.error({ err: error }, 'consumer crashed');
+          reportFailure(error);
+        },
+      });
+      log.info({ exactlyOnce, groupId: binding.groupId }, 'stage started');
+    },
+    stop() {
+      stopping ??= (async () => {
+        await consumer?.stop();
+        for (const partition of [...tasks.keys()]) await dropTask(partition);
+        if (sharedProducer) await (await sharedProducer).close().catch(() => {});
+        log.info({ ...summary(stats) }, 'stage stopped');
+      })();
+      return stopping;
+    },
+  };
+}
+
+function summary(stats: StageStats) {
+  return {
+    recordsIn: stats.recordsIn,
+    recordsOut: stats.recordsOut,
+    deadLettered: stats.deadLettered,
+    skipped: stats.skipped,
+    checkpoints: stats.checkpoints,
+  };
+}
