@@ -1,0 +1,43 @@
+import type { Logger } from 'pino';
+import { detectBinding } from '../agents/detect/detect-binding.js';
+import type { AppConfig } from '../config/app-config.js';
+import { detectorConfigId } from '../config/detector-settings.js';
+import type { LogBackend } from '../consumers/log-port.js';
+import { createStageRunner, type StageRunner } from '../consumers/stage-runner.js';
+import type { AnomalyEvent } from '../model/anomaly-event.js';
+import type { Codecs } from './codecs.js';
+
+/** What the detect stage is built from. */
+export interface DetectStageDeps {
+  readonly config: AppConfig;
+  readonly backend: LogBackend;
+  readonly codecs: Codecs;
+  readonly logger: Logger;
+  readonly onAnomaly?: (event: AnomalyEvent) => void;
+}
+
+/** Wires the detect binding to the runtime (not started). */
+export function createDetectStage(deps: DetectStageDeps): StageRunner {
+  const { config, backend, codecs, logger } = deps;
+  const names = config.topics.names;
+  const binding = detectBinding({
+    groupId: config.detect.groupId,
+    metricsTopic: names.metrics,
+    deadLetterTopic: names.metricsDeadLetter,
+    changelogTopic: names.detectChangelog,
+    anomaliesTopic: names.anomalies,
+    decoder: codecs.metricDecoder,
+    detectors: config.detect.detectors,
+    configId: detectorConfigId(config.detect.detectors),
+    failurePolicy: config.detect.failurePolicy,
+    ...(deps.onAnomaly ? { onAnomaly: deps.onAnomaly } : {}),
+  });
+  return createStageRunner({
+    backend,
+    binding,
+    encodeOutput: codecs.encodeOutput,
+    exactlyOnce: config.detect.exactlyOnce,
+    logger,
+    consumer: { sessionTimeoutMs: config.kafka.sessionTimeoutMs },
+  });
+}

@@ -1,0 +1,242 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { ConfigError } from '../errors.js';
+import type { DetectorConfig } from '../streams/index.js';
+import { loadDetectorSettingsFile, parseDetectorSettings } from './detector-settings.js';
+import { configErrorFrom } from './zod-issues.js';
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const failureActions = ['dead-letter', 'skip', 'fail'] as const;
+
+const topicName = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]{1,200}$/, 'topic names use letters, digits, ".", "_" and "-" (at most 200 chars)');
+
+const appConfigSchema = z
+  .object({
+    kafka: z
+      .object({
+        brokers: z
+          .array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'each broker is host:port'))
+          .min(1)
+          .optional(),
+        clientId: z.string().min(1).default('vigil'),
+        replicationFactor: z.number().int().min(-1).default(-1),
+        ssl: z.boolean().default(false),
+        sasl: z
+          .object({
+            mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
+            username: z.string().min(1),
+            password: z.string().min(1),
+          })
+          .strict()
+          .optional(),
+        transactionTimeoutMs: z.number().int().min(1000).default(60_000),
+        sessionTimeoutMs: z.number().int().min(6000).default(30_000),
+      })
+      .strict()
+      .prefault({}),
+    schemaRegistry: z
+      .object({ url: z.url('schemaRegistry.url must be an http(s) URL').optional() })
+      .strict()
+      .prefault({}),
+    topics: z
+      .object({
+        prefix: z
+          .string()
+          .regex(/^[A-Za-z0-9._-]*$/, 'prefix uses letters, digits, ".", "_" and "-"')
+          .default(''),
+        metrics: topicName.default('metrics'),
+        anomalies: topicName.default('anomalies'),
+        partitions: z.number().int().min(1).max(1000).default(6),
+      })
+      .strict()
+      .prefault({}),
+    detect: z
+      .object({
+        groupId: z.string().min(1).default('vigil-detect'),
+        exactlyOnce: z.boolean().default(true),
+        detectorsFile: z.string().min(1).optional(),
+        detectors: z.unknown().optional(),
+        failurePolicy: z
+          .object({
+            decode: z.enum(failureActions).default('dead-letter'),
+            handler: z.enum(failureActions).default('dead-letter'),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    log: z
+      .object({ level: z.enum(logLevels).default('info') })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+type ParsedConfig = z.output<typeof appConfigSchema>;
+
+/** Topic names after the prefix is applied. */
+export interface TopicNames {
+  readonly metrics: string;
+  readonly metricsDeadLetter: string;
+  readonly anomalies: string;
+  readonly detectChangelog: string;
+}
+
+/** The whole, validated, frozen configuration. Nothing else in Vigil reads `process.env`. */
+export interface AppConfig {
+  /** `embedded`: in-process log (no servers). `kafka`: the brokers below. */
+  readonly mode: 'embedded' | 'kafka';
+  readonly kafka: ParsedConfig['kafka'];
+  readonly schemaRegistry: ParsedConfig['schemaRegistry'];
+  readonly topics: ParsedConfig['topics'] & { readonly names: TopicNames };
+  readonly detect: Omit<ParsedConfig['detect'], 'detectors'> & { readonly detectors: DetectorConfig };
+  readonly log: ParsedConfig['log'];
+}
+
+/** Environment variables Vigil reads, and the config path each one sets. */
+export const ENVIRONMENT_VARIABLES: Readonly<Record<string, string>> = Object.freeze({
+  VIGIL_CONFIG: '(path of a YAML/JSON config file)',
+  KAFKA_BROKERS: 'kafka.brokers (comma-separated host:port; unset = embedded in-process log)',
+  KAFKA_CLIENT_ID: 'kafka.clientId',
+  KAFKA_REPLICATION_FACTOR: 'kafka.replicationFactor',
+  KAFKA_SSL: 'kafka.ssl (true/false)',
+  KAFKA_SASL_MECHANISM: 'kafka.sasl.mechanism',
+  KAFKA_SASL_USERNAME: 'kafka.sasl.username',
+  KAFKA_SASL_PASSWORD: 'kafka.sasl.password',
+  SCHEMA_REGISTRY_URL: 'schemaRegistry.url (Confluent-compatible API base URL)',
+  VIGIL_TOPIC_PREFIX: 'topics.prefix',
+  VIGIL_PARTITIONS: 'topics.partitions',
+  VIGIL_DETECTORS: 'detect.detectorsFile',
+  VIGIL_EXACTLY_ONCE: 'detect.exactlyOnce (true/false)',
+  LOG_LEVEL: 'log.level',
+});
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function parseBool(name: string, value: string): boolean {
+  if (/^(true|1|yes)$/i.test(value)) return true;
+  if (/^(false|0|no)$/i.test(value)) return false;
+  throw new ConfigError(`environment variable ${name}=${JSON.stringify(value)} must be true or false`);
+}
+
+function parseInteger(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n))
+    throw new ConfigError(`environment variable ${name}=${JSON.stringify(value)} must be an integer`);
+  return n;
+}
+
+type Raw = Record<string, Record<string, unknown>>;
+
+function section(raw: Raw, name: string): Record<string, unknown> {
+  const existing = raw[name];
+  if (existing && typeof existing === 'object') return existing;
+  raw[name] = {};
+  return raw[name];
+}
+
+/** Overlays the environment on the raw file config. */
+function applyEnvironment(raw: Raw, env: Env): void {
+  const set = (sectionName: string, key: string, value: unknown) => {
+    section(raw, sectionName)[key] = value;
+  };
+  if (env.KAFKA_BROKERS)
+    set(
+      'kafka',
+      'brokers',
+      env.KAFKA_BROKERS.split(',')
+        .map((b) => b.trim())
+        .filter(Boolean),
+    );
+  if (env.KAFKA_CLIENT_ID) set('kafka', 'clientId', env.KAFKA_CLIENT_ID);
+  if (env.KAFKA_REPLICATION_FACTOR)
+    set('kafka', 'replicationFactor', parseInteger('KAFKA_REPLICATION_FACTOR', env.KAFKA_REPLICATION_FACTOR));
+  if (env.KAFKA_SSL) set('kafka', 'ssl', parseBool('KAFKA_SSL', env.KAFKA_SSL));
+  if (env.KAFKA_SASL_MECHANISM || env.KAFKA_SASL_USERNAME || env.KAFKA_SASL_PASSWORD) {
+    set('kafka', 'sasl', {
+      mechanism: env.KAFKA_SASL_MECHANISM,
+      username: env.KAFKA_SASL_USERNAME,
+      password: env.KAFKA_SASL_PASSWORD,
+    });
+  }
+  if (env.SCHEMA_REGISTRY_URL) set('schemaRegistry', 'url', env.SCHEMA_REGISTRY_URL);
+  if (env.VIGIL_TOPIC_PREFIX !== undefined) set('topics', 'prefix', env.VIGIL_TOPIC_PREFIX);
+  if (env.VIGIL_PARTITIONS)
+    set('topics', 'partitions', parseInteger('VIGIL_PARTITIONS', env.VIGIL_PARTITIONS));
+  if (env.VIGIL_DETECTORS) set('detect', 'detectorsFile', env.VIGIL_DETECTORS);
+  if (env.VIGIL_EXACTLY_ONCE)
+    set('detect', 'exactlyOnce', parseBool('VIGIL_EXACTLY_ONCE', env.VIGIL_EXACTLY_ONCE));
+  if (env.LOG_LEVEL) set('log', 'level', env.LOG_LEVEL);
+}
+
+function readConfigFile(path: string): Raw {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read config file ${path} (VIGIL_CONFIG): ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  const raw: unknown = parseYaml(text);
+  if (raw === null || raw === undefined) return {};
+  if (typeof raw !== 'object' || Array.isArray(raw))
+    throw new ConfigError(`config file ${path} must hold a mapping of sections`);
+  return raw as Raw;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+/** Options of {@link loadConfig}: where values come from, lowest precedence first. */
+export interface LoadConfigOptions {
+  /** The process environment (only the composition root passes `process.env`). */
+  readonly env: Env;
+  /** Values from command-line flags, same shape as the file, applied last. */
+  readonly overrides?: Raw;
+}
+
+/**
+ * Builds the configuration once: defaults ← config file (`VIGIL_CONFIG`) ← environment ← flags, validated
+ * with messages naming each bad setting, then deeply frozen. Throws ConfigError.
+ */
+export function loadConfig(options: LoadConfigOptions): AppConfig {
+  const { env } = options;
+  const source = env.VIGIL_CONFIG ? `${env.VIGIL_CONFIG} + environment` : 'environment';
+  const raw: Raw = env.VIGIL_CONFIG ? readConfigFile(env.VIGIL_CONFIG) : {};
+  applyEnvironment(raw, env);
+  for (const [name, values] of Object.entries(options.overrides ?? {})) {
+    Object.assign(section(raw, name), values);
+  }
+  const parsed = appConfigSchema.safeParse(raw);
+  if (!parsed.success) throw configErrorFrom(parsed.error, source);
+  const c = parsed.data;
+  const { detectors: inlineDetectors, ...detect } = c.detect;
+  const detectors = detect.detectorsFile
+    ? loadDetectorSettingsFile(detect.detectorsFile)
+    : parseDetectorSettings(inlineDetectors, source);
+  const p = c.topics.prefix;
+  const names: TopicNames = {
+    metrics: `${p}${c.topics.metrics}`,
+    metricsDeadLetter: `${p}${c.topics.metrics}.dlq`,
+    anomalies: `${p}${c.topics.anomalies}`,
+    detectChangelog: `${p}${detect.groupId}.detectors.changelog`,
+  };
+  return deepFreeze({
+    mode: c.kafka.brokers ? 'kafka' : 'embedded',
+    kafka: c.kafka,
+    schemaRegistry: c.schemaRegistry,
+    topics: { ...c.topics, names },
+    detect: { ...detect, detectors },
+    log: c.log,
+  });
+}
