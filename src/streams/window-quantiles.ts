@@ -1,0 +1,145 @@
+import type { OrderStatisticTree } from './order-statistic-tree.js';
+
+const PAIR = new Float64Array(4);
+
+/**
+ * Quantiles of the values in an {@link OrderStatisticTree}, using the linear-interpolation definition
+ * (Hyndman–Fan type 7, the default of R and NumPy): with the values sorted as a₀ ≤ … ≤ aₙ₋₁ and
+ * h = (n − 1)·p, `q(p) = a⌊h⌋ + (h − ⌊h⌋)·(a⌊h⌋₊₁ − a⌊h⌋)`. The median is q(0.5), Q1 = q(0.25), Q3 = q(0.75).
+ *
+ * Cost: one descent (a rank and its successor), expected O(log w). Returns 0 for an empty tree.
+ */
+export function quantile(tree: OrderStatisticTree, p: number): number {
+  const n = tree.size;
+  if (n === 0) return 0;
+  const h = (n - 1) * p;
+  const lo = Math.floor(h);
+  const frac = h - lo;
+  if (frac === 0 || lo + 1 >= n) return tree.select(lo);
+  tree.selectPair(lo, PAIR, 0);
+  const a = PAIR[0] as number;
+  return a + frac * ((PAIR[1] as number) - a);
+}
+
+/** Search hint carried between calls of {@link medianAbsoluteDeviation}; it never changes a result. */
+export interface MadSearchHint {
+  split: number;
+}
+
+/**
+ * Median absolute deviation `median(|x − median|)` (type-7 median of the distances, unscaled).
+ *
+ * With s = ⌊n/2⌋ the sorted values split into a₀ … aₛ₋₁ ≤ median ≤ aₛ … aₙ₋₁, so the distances form two
+ * non-decreasing sequences A(i) = median − aₛ₋₁₋ᵢ and B(j) = aₛ₊ⱼ − median. With K = ⌊(n − 1)/2⌋ + 1, the
+ * K smallest distances take some i from A and K − i from B; the right i is the smallest one with
+ * A(i) ≥ B(K − 1 − i) (a monotone predicate). Both neighbours of a candidate i come from two paired
+ * descents (ranks s−1−i, s−i and s+K−1−i, s+K−i), which also yield the K-th and (K+1)-th distances.
+ *
+ * Cost: the search starts at `hint.split` (the previous answer; a sliding window moves it by at most a few
+ * positions) and gallops, so it is O(log w · log δ) for a hint off by δ: two descents, O(log w), when the
+ * hint is right (the common case in a stream) and O(log² w) in the worst case (no or bad hint). The result
+ * does not depend on the hint. No allocation.
+ *
+ * @param median the type-7 median of the tree, as returned by {@link quantile}.
+ */
+export function medianAbsoluteDeviation(
+  tree: OrderStatisticTree,
+  median: number,
+  hint?: MadSearchHint,
+): number {
+  const n = tree.size;
+  if (n < 2) return 0;
+  const s = n >> 1;
+  const nA = s;
+  const nB = n - s;
+  const K = ((n - 1) >> 1) + 1;
+  const lo = Math.max(K - nB, 0);
+  const hi = Math.min(K, nA);
+  const guess = hint === undefined ? (lo + hi) >> 1 : hint.split;
+  let i = guess < lo ? lo : Math.min(guess, hi);
+  fetchBoundary(tree, median, s, K, i, n);
+  const pHere = (PAIR[1] as number) >= (PAIR[2] as number);
+  const pBefore = (PAIR[0] as number) >= (PAIR[3] as number);
+  if (!pHere || pBefore) {
+    // Gallop away from the hint to bracket the answer, then binary search.
+    let a: number;
+    let b: number;
+    if (!pHere) {
+      a = i + 1;
+      let step = 1;
+      let probe = i + 1;
+      while (probe < hi && !holds(tree, median, s, K, nA, probe)) {
+        a = probe + 1;
+        step *= 2;
+        probe = i + step;
+      }
+      b = Math.min(probe, hi);
+    } else {
+      b = i - 1;
+      let step = 2;
+      let probe = i - 2;
+      while (probe >= lo && holds(tree, median, s, K, nA, probe)) {
+        b = probe;
+        step *= 2;
+        probe = i - step;
+      }
+      a = Math.max(probe + 1, lo);
+    }
+    while (a < b) {
+      const mid = (a + b) >>> 1;
+      if (holds(tree, median, s, K, nA, mid)) b = mid;
+      else a = mid + 1;
+    }
+    i = a;
+    fetchBoundary(tree, median, s, K, i, n);
+  }
+  if (hint !== undefined) hint.split = i;
+  const a0 = PAIR[0] as number;
+  const b0 = PAIR[2] as number;
+  const kth = Math.max(a0, b0);
+  if ((n & 1) === 1) return kth;
+  // Even n: the type-7 median of the distances averages the K-th and (K+1)-th smallest.
+  const a1 = PAIR[1] as number;
+  const b1 = PAIR[3] as number;
+  const next = Math.min(a1, b1);
+  return kth + 0.5 * (next - kth);
+}
+
+/** P(i): A(i) ≥ B(K − 1 − i), with A(nA) = +∞ and B(−1) = −∞. Two selects. */
+function holds(tree: OrderStatisticTree, m: number, s: number, K: number, nA: number, i: number): boolean {
+  if (i >= nA || i >= K) return true;
+  return m - tree.select(s - 1 - i) >= tree.select(s + K - 1 - i) - m;
+}
+
+/**
+ * PAIR ← [A(i − 1), A(i), B(K − 1 − i), B(K − i)] with out-of-range entries as −∞ (left) / +∞ (right).
+ * Two paired descents.
+ */
+function fetchBoundary(
+  tree: OrderStatisticTree,
+  m: number,
+  s: number,
+  K: number,
+  i: number,
+  n: number,
+): void {
+  const rA = s - 1 - i;
+  if (rA >= 0) {
+    tree.selectPair(rA, PAIR, 0); // a[s−1−i], a[s−i]
+    const aI = m - (PAIR[0] as number);
+    PAIR[0] = i >= 1 ? m - (PAIR[1] as number) : Number.NEGATIVE_INFINITY;
+    PAIR[1] = aI;
+  } else {
+    PAIR[0] = m - tree.select(0);
+    PAIR[1] = Number.POSITIVE_INFINITY;
+  }
+  const rB = s + K - 1 - i;
+  if (i <= K - 1) {
+    tree.selectPair(rB, PAIR, 2); // a[s+K−1−i], a[s+K−i]
+    PAIR[2] = (PAIR[2] as number) - m;
+    PAIR[3] = rB + 1 < n ? (PAIR[3] as number) - m : Number.POSITIVE_INFINITY;
+  } else {
+    PAIR[2] = Number.NEGATIVE_INFINITY;
+    PAIR[3] = tree.select(s) - m;
+  }
+}
