@@ -218,8 +218,12 @@ export function createConfluentSchemaRegistry(options: ConfluentRegistryOptions)
       );
     }
     const text = await response.text().catch(() => '');
-    if (!response.ok)
-      throw classifyRegistryError({ status: response.status, message: text }, `GET ${host}/subjects`);
+    if (!response.ok) {
+      const failure = Object.assign(new Error(`HTTP ${response.status}: ${text.slice(0, 200)}`), {
+        status: response.status,
+      });
+      throw classifyRegistryError(failure, `GET ${host}/subjects`);
+    }
     let body: unknown;
     try {
       body = JSON.parse(text);
