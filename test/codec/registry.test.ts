@@ -139,6 +139,8 @@ describe('confluent registry adapter', () => {
     const error = await caught(registry.getSchemaById(5));
     expect(error).not.toBeInstanceOf(CodecError);
     expect((error as VigilError).code).toBe(REGISTRY_ERROR_CODES.misconfigured);
+    expect((error as VigilError).message).toContain('/apis/ccompat/v7');
+    expect((error as VigilError).message).toContain('HTTP 404');
     expect(isRetriable(error)).toBe(false);
   });
 
