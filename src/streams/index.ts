@@ -1,0 +1,23 @@
+/**
+ * Detection: pure rolling windows and online detectors with serialisable state.
+ * See docs/adr/0002-order-statistics.md for the structure, quantile definition and scoring rules.
+ */
+export { DEFAULT_DETECTOR_CONFIG, type DetectorConfig, windowCapacity } from './detector-config.js';
+export { OrderStatisticTree } from './order-statistic-tree.js';
+export { fenceScale, IQR_TO_SIGMA, MAD_TO_SIGMA, robustSigma, scaleFloor } from './robust-scale.js';
+export { RollingMoments } from './rolling-moments.js';
+export { RollingWindow } from './rolling-window.js';
+export { kthLargest, scoreFromStatistic } from './score-mapping.js';
+export {
+  createSeriesDetector,
+  type PointEvaluation,
+  type SeriesDetector,
+} from './series-detector.js';
+export {
+  assertSeriesState,
+  deserializeSeriesState,
+  SERIES_STATE_VERSION,
+  type SeriesDetectorState,
+  serializeSeriesState,
+} from './series-state.js';
+export { type MadSearchHint, medianAbsoluteDeviation, quantile } from './window-quantiles.js';

@@ -1,0 +1,340 @@
+import { VigilError } from '../errors.js';
+import type { DetectorReading, Direction, WindowBaseline } from '../model/anomaly-event.js';
+import { type DetectorConfig, windowCapacity } from './detector-config.js';
+import { fenceScale, robustSigma, scaleFloor } from './robust-scale.js';
+import { RollingWindow } from './rolling-window.js';
+import { kthLargest, scoreFromStatistic } from './score-mapping.js';
+import { assertSeriesState, type SeriesDetectorState } from './series-state.js';
+import { type MadSearchHint, medianAbsoluteDeviation, quantile } from './window-quantiles.js';
+
+/** The verdict on one point, computed against the window as it was before the point. */
+export interface PointEvaluation {
+  /** Event time of the point (ms since the epoch). */
+  readonly timestampMs: number;
+  /** The point's value (−0 is normalised to 0). */
+  readonly value: number;
+  /** True when the window held at least `warmupPoints` points before this one. */
+  readonly warm: boolean;
+  /** True when the point was older than the newest event time by more than `allowedLatenessMs`. */
+  readonly late: boolean;
+  /** Combined score in [0, 1]: the `combine.quorum`-th largest detector score. */
+  readonly score: number;
+  /** `warm && score ≥ combine.threshold`. */
+  readonly anomalous: boolean;
+  /** Sign of value − median, falling back to value − mean on a tie; `up` when both are 0. */
+  readonly direction: Direction;
+  /** One reading per enabled detector, in the order zscore, robust_z, iqr, ewma. */
+  readonly readings: readonly DetectorReading[];
+  /** Summary of the window before the point (all zeros with count 0 for an empty window). */
+  readonly baseline: WindowBaseline;
+}
+
+/**
+ * Online anomaly detector for one time series. Pure and deterministic: no clock, no randomness, no I/O.
+ *
+ * Per point, expected cost O(log² w) for the MAD and O(log w) for everything else (w = window size).
+ * `update` allocates the returned evaluation (about ten small objects); `updateScore` performs the same
+ * state transition without allocating.
+ */
+export interface SeriesDetector {
+  /**
+   * Scores the point against the current window, then — unless it is late — adds it to the window and the
+   * EWMA. Throws `VIGIL_ERR_STREAMS_INVALID_POINT` for a non-finite time or value (validate upstream).
+   */
+  update(timestampMs: number, value: number): PointEvaluation;
+  /**
+   * Same state transition as {@link SeriesDetector.update}, without building the evaluation. Returns the
+   * combined score when the detector was warm and 0 otherwise, so the point is anomalous exactly when the
+   * result is ≥ `combine.threshold` (and > 0).
+   */
+  updateScore(timestampMs: number, value: number): number;
+  /** Plain, versioned copy of the state; {@link createSeriesDetector} continues from it bit-identically. */
+  snapshot(): SeriesDetectorState;
+  /** Number of points in the window. */
+  readonly size: number;
+}
+
+// Shared scratch (single-threaded, never held across calls): baseline, statistics and scores of the last point.
+const COUNT = 0;
+const MEAN = 1;
+const STD = 2;
+const MEDIAN = 3;
+const MAD = 4;
+const Q1 = 5;
+const Q3 = 6;
+const EWMA = 7;
+const STAT = 8; // 8..11: zscore, robust_z, iqr, ewma
+const SCORE = 12; // 12..15
+const OUT = new Float64Array(16);
+const ENABLED_SCORES = new Float64Array(4);
+const NAMES = ['zscore', 'robust_z', 'iqr', 'ewma'] as const;
+
+class RollingSeriesDetector implements SeriesDetector {
+  private readonly window: RollingWindow;
+  private readonly isTime: boolean;
+  private readonly durationMs: number;
+  private readonly lateness: number;
+  private readonly warmup: number;
+  private readonly enabled: readonly [boolean, boolean, boolean, boolean];
+  private readonly thresholds: readonly [number, number, number, number];
+  private readonly alpha: number;
+  private readonly quorum: number;
+  private readonly combineThreshold: number;
+  private readonly floorRelative: number;
+  private readonly floorAbsolute: number;
+  private hasNewest = false;
+  private newestMs = 0;
+  private ewmaInitialized = false;
+  private ewmaMean = 0;
+  private ewmaVariance = 0;
+  /** Where the previous MAD search ended; speeds up the next one, never changes a result. */
+  private readonly madHint: MadSearchHint = { split: -1 };
+
+  constructor(config: DetectorConfig) {
+    this.isTime = config.window.kind === 'time';
+    this.durationMs = config.window.kind === 'time' ? config.window.durationMs : Number.POSITIVE_INFINITY;
+    this.window = new RollingWindow(windowCapacity(config), this.isTime);
+    this.lateness = config.allowedLatenessMs;
+    this.warmup = config.warmupPoints;
+    this.enabled = [config.zscore.enabled, config.robustZ.enabled, config.iqr.enabled, config.ewma.enabled];
+    this.thresholds = [
+      config.zscore.threshold,
+      config.robustZ.threshold,
+      config.iqr.k,
+      config.ewma.threshold,
+    ];
+    this.alpha = config.ewma.alpha;
+    this.quorum = config.combine.quorum;
+    this.combineThreshold = config.combine.threshold;
+    this.floorRelative = config.scaleFloor.relative;
+    this.floorAbsolute = config.scaleFloor.absolute;
+  }
+
+  get size(): number {
+    return this.window.size;
+  }
+
+  update(timestampMs: number, value: number): PointEvaluation {
+    const x = value === 0 ? 0 : value;
+    const late = this.prepare(timestampMs, x);
+    const n = this.window.size;
+    const score = this.evaluate(x);
+    const warm = n >= this.warmup;
+    const readings: DetectorReading[] = [];
+    for (let d = 0; d < 4; d++) {
+      if (!this.enabled[d]) continue;
+      const statistic = OUT[STAT + d] as number;
+      const threshold = this.thresholds[d] as number;
+      readings.push({
+        detector: NAMES[d] as string,
+        statistic,
+        threshold,
+        score: OUT[SCORE + d] as number,
+        fired: statistic > threshold,
+      });
+    }
+    const median = OUT[MEDIAN] as number;
+    const mean = OUT[MEAN] as number;
+    const direction: Direction = x < median || (x === median && x < mean) ? 'down' : 'up';
+    const baseline: WindowBaseline = {
+      count: n,
+      mean,
+      std: OUT[STD] as number,
+      median,
+      mad: OUT[MAD] as number,
+      q1: OUT[Q1] as number,
+      q3: OUT[Q3] as number,
+      ewma: OUT[EWMA] as number,
+    };
+    if (!late) this.accept(timestampMs, x);
+    return {
+      timestampMs,
+      value: x,
+      warm,
+      late,
+      score,
+      anomalous: warm && score >= this.combineThreshold,
+      direction,
+      readings,
+      baseline,
+    };
+  }
+
+  updateScore(timestampMs: number, value: number): number {
+    const x = value === 0 ? 0 : value;
+    const late = this.prepare(timestampMs, x);
+    const warm = this.window.size >= this.warmup;
+    const score = this.evaluate(x);
+    if (!late) this.accept(timestampMs, x);
+    return warm ? score : 0;
+  }
+
+  snapshot(): SeriesDetectorState {
+    const w = this.window;
+    const n = w.size;
+    const values = new Array<number>(n);
+    for (let i = 0; i < n; i++) values[i] = w.valueAt(i);
+    let timesMs: number[] | null = null;
+    if (this.isTime) {
+      timesMs = new Array<number>(n);
+      for (let i = 0; i < n; i++) timesMs[i] = w.timeAt(i);
+    }
+    return {
+      version: 1,
+      window: { kind: this.isTime ? 'time' : 'count', capacity: w.capacity },
+      values,
+      timesMs,
+      newestMs: this.hasNewest ? this.newestMs : null,
+      ewma: { initialized: this.ewmaInitialized, mean: this.ewmaMean, variance: this.ewmaVariance },
+      moments: {
+        mean: w.moments.mean,
+        m2: w.moments.m2,
+        m2Peak: w.moments.m2Peak,
+        removalsSinceRecompute: w.moments.removalsSinceRecompute,
+      },
+    };
+  }
+
+  /** Loads `state` into this fresh detector (see {@link createSeriesDetector}). */
+  restore(state: SeriesDetectorState): void {
+    assertSeriesState(state);
+    const kind = this.isTime ? 'time' : 'count';
+    if (state.window.kind !== kind) {
+      throw new VigilError(
+        'VIGIL_ERR_STREAMS_STATE_MISMATCH',
+        `Cannot restore a ${state.window.kind}-window state into a ${kind}-window detector; start the series afresh.`,
+      );
+    }
+    const w = this.window;
+    const n = state.values.length;
+    const from = n > w.capacity ? n - w.capacity : 0;
+    for (let i = from; i < n; i++) w.push(state.timesMs?.[i] ?? 0, state.values[i] as number);
+    const m = w.moments;
+    if (from === 0 && state.window.capacity === w.capacity) {
+      m.mean = state.moments.mean;
+      m.m2 = state.moments.m2;
+      m.m2Peak = state.moments.m2Peak;
+      m.removalsSinceRecompute = state.moments.removalsSinceRecompute;
+    } else {
+      // A resized window cannot continue bit-identically anyway: start from exact moments.
+      m.recompute(w.values, 0, w.size);
+    }
+    this.hasNewest = state.newestMs !== null;
+    this.newestMs = state.newestMs ?? 0;
+    this.ewmaInitialized = state.ewma.initialized;
+    this.ewmaMean = state.ewma.mean;
+    this.ewmaVariance = state.ewma.variance;
+  }
+
+  /** Validates the point, decides lateness and, for time windows, evicts what the new time pushes out. */
+  private prepare(timestampMs: number, x: number): boolean {
+    if (!Number.isFinite(timestampMs) || !Number.isFinite(x)) {
+      throw new VigilError(
+        'VIGIL_ERR_STREAMS_INVALID_POINT',
+        `Series detector points need a finite time and value, got (${timestampMs}, ${x}); drop or dead-letter the point upstream.`,
+      );
+    }
+    if (!this.hasNewest) return false;
+    if (timestampMs < this.newestMs - this.lateness) return true;
+    if (this.isTime && timestampMs > this.newestMs) this.window.evictBefore(timestampMs - this.durationMs);
+    return false;
+  }
+
+  /** Fills OUT with baseline, statistics and scores for `x`; returns the combined score. */
+  private evaluate(x: number): number {
+    const w = this.window;
+    const n = w.size;
+    const ewma = this.ewmaInitialized ? this.ewmaMean : 0;
+    OUT[COUNT] = n;
+    OUT[EWMA] = ewma;
+    if (n === 0) {
+      OUT.fill(0, MEAN, EWMA);
+      OUT.fill(0, STAT);
+      return 0;
+    }
+    const tree = w.tree;
+    const mean = w.moments.mean;
+    const median = quantile(tree, 0.5);
+    const floor = scaleFloor(median, this.floorRelative, this.floorAbsolute);
+    let std = Math.sqrt(w.moments.sampleVariance());
+    // Cancellation guard: a constant window must report exactly 0, not Welford residue. Residue is many
+    // orders of magnitude below the values, so only then pay two selects to check min = max.
+    if (std > 0 && std <= 1e-7 * (mean < 0 ? -mean : mean) + floor && tree.select(0) === tree.select(n - 1)) {
+      std = 0;
+    }
+    const q1 = quantile(tree, 0.25);
+    const q3 = quantile(tree, 0.75);
+    const iqr = q3 - q1;
+    const enabled = this.enabled;
+    const mad = medianAbsoluteDeviation(tree, median, this.madHint);
+    OUT[MEAN] = mean;
+    OUT[STD] = std;
+    OUT[MEDIAN] = median;
+    OUT[MAD] = mad;
+    OUT[Q1] = q1;
+    OUT[Q3] = q3;
+
+    const dMean = x > mean ? x - mean : mean - x;
+    const dMedian = x > median ? x - median : median - x;
+    OUT[STAT] = dMean / Math.max(std, floor);
+    OUT[STAT + 1] = dMedian / robustSigma(mad, iqr, std, floor);
+    const outside = x > q3 ? x - q3 : x < q1 ? q1 - x : 0;
+    OUT[STAT + 2] = outside / fenceScale(iqr, std, floor);
+    if (this.ewmaInitialized) {
+      const es = Math.sqrt(this.ewmaVariance);
+      const ef = scaleFloor(ewma, this.floorRelative, this.floorAbsolute);
+      OUT[STAT + 3] = (x > ewma ? x - ewma : ewma - x) / Math.max(es, ef);
+    } else {
+      OUT[STAT + 3] = 0;
+    }
+    let k = 0;
+    for (let d = 0; d < 4; d++) {
+      const s = scoreFromStatistic(OUT[STAT + d] as number, this.thresholds[d] as number);
+      OUT[SCORE + d] = s;
+      if (enabled[d]) ENABLED_SCORES[k++] = s;
+    }
+    return kthLargest(ENABLED_SCORES, k, this.quorum);
+  }
+
+  /** Adds an on-time point to the window and the EWMA. */
+  private accept(timestampMs: number, x: number): void {
+    if (!this.hasNewest || timestampMs > this.newestMs) {
+      this.hasNewest = true;
+      this.newestMs = timestampMs;
+    }
+    // A point already outside a time window on arrival (possible when durationMs < allowedLatenessMs) is
+    // scored but changes nothing.
+    if (this.isTime && timestampMs <= this.newestMs - this.durationMs) return;
+    this.window.push(timestampMs, x);
+    if (!this.ewmaInitialized) {
+      this.ewmaInitialized = true;
+      this.ewmaMean = x;
+      this.ewmaVariance = 0;
+    } else {
+      const diff = x - this.ewmaMean;
+      const incr = this.alpha * diff;
+      this.ewmaMean += incr;
+      this.ewmaVariance = (1 - this.alpha) * (this.ewmaVariance + diff * incr);
+    }
+  }
+}
+
+/**
+ * Creates a detector for one series, empty or continuing from `state` (as returned by `snapshot()` or
+ * `deserializeSeriesState`). The config is read once; validate it upstream.
+ *
+ * Restoring rebuilds the order statistics in O(w log w). With the same config the restored detector's
+ * evaluations are bit-identical to the original's from then on; if only the window capacity changed, the
+ * newest points that fit are kept. A count/time kind mismatch throws `VIGIL_ERR_STREAMS_STATE_MISMATCH`;
+ * an invalid state throws `VIGIL_ERR_STREAMS_STATE_CORRUPT`.
+ *
+ * @example
+ * const d = createSeriesDetector(DEFAULT_DETECTOR_CONFIG);
+ * const e = d.update(Date.parse('2026-01-01T00:00:00Z'), 42);
+ * if (e.anomalous) publish(e);
+ */
+export function createSeriesDetector(config: DetectorConfig, state?: SeriesDetectorState): SeriesDetector {
+  const detector = new RollingSeriesDetector(config);
+  if (state !== undefined) detector.restore(state);
+  return detector;
+}
