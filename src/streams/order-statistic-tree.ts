@@ -24,14 +24,35 @@ export class OrderStatisticTree {
   /**
    * @param keys value buffer indexed by slot; `keys[slot]` must be set before `insert(slot)` and stay
    *   unchanged until `remove(slot)`. Values must not be NaN.
+   * @param links optional storage for the links (length ≥ 3·capacity, Int16Array only when capacity ≤ 32 767),
+   *   e.g. a view on the same ArrayBuffer as `keys` so one series' state is contiguous in memory.
    */
-  constructor(keys: Float64Array) {
+  constructor(keys: Float64Array, links?: Int16Array | Int32Array) {
     this.capacity = keys.length;
     this.keys = keys;
-    this.links =
-      this.capacity <= 32_767 ? new Int16Array(this.capacity * 3) : new Int32Array(this.capacity * 3);
+    this.links = links ?? OrderStatisticTree.allocateLinks(this.capacity);
+    if (
+      this.links.length < this.capacity * 3 ||
+      (this.capacity > 32_767 && this.links instanceof Int16Array)
+    ) {
+      throw new RangeError(`OrderStatisticTree: links storage too small for ${this.capacity} slots`);
+    }
     this.prio = priorities(this.capacity);
     ensureScratch(this.capacity);
+  }
+
+  /** Bytes of link storage needed for `capacity` slots (6 per slot up to 32 767 slots, 12 above). */
+  static linkBytes(capacity: number): number {
+    return capacity * 3 * (capacity <= 32_767 ? 2 : 4);
+  }
+
+  /** Link storage for `capacity` slots, optionally as a view on `buffer` at `byteOffset`. */
+  static allocateLinks(capacity: number, buffer?: ArrayBuffer, byteOffset = 0): Int16Array | Int32Array {
+    if (buffer === undefined)
+      return capacity <= 32_767 ? new Int16Array(capacity * 3) : new Int32Array(capacity * 3);
+    return capacity <= 32_767
+      ? new Int16Array(buffer, byteOffset, capacity * 3)
+      : new Int32Array(buffer, byteOffset, capacity * 3);
   }
 
   /** Number of values in the tree. O(1). */

@@ -37,9 +37,15 @@ export class RollingWindow {
       throw new RangeError(`window capacity must be a positive integer, got ${capacity}`);
     }
     this.capacity = capacity;
-    this.values = new Float64Array(capacity);
-    this.times = withTimes ? new Float64Array(capacity) : null;
-    this.tree = new OrderStatisticTree(this.values);
+    // One contiguous buffer per window: values, event times (time windows), tree links.
+    const timeBytes = withTimes ? 8 * capacity : 0;
+    const buffer = new ArrayBuffer(8 * capacity + timeBytes + OrderStatisticTree.linkBytes(capacity));
+    this.values = new Float64Array(buffer, 0, capacity);
+    this.times = withTimes ? new Float64Array(buffer, 8 * capacity, capacity) : null;
+    this.tree = new OrderStatisticTree(
+      this.values,
+      OrderStatisticTree.allocateLinks(capacity, buffer, 8 * capacity + timeBytes),
+    );
   }
 
   /** Number of points in the window. */

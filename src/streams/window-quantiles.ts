@@ -36,7 +36,7 @@ export interface MadSearchHint {
  * descents (ranks s−1−i, s−i and s+K−1−i, s+K−i), which also yield the K-th and (K+1)-th distances.
  *
  * Cost: the search starts at `hint.split` (the previous answer; a sliding window moves it by at most a few
- * positions) and gallops, so it is O(log w · log δ) for a hint off by δ: two descents, O(log w), when the
+ * positions), tries its neighbour, then gallops, so it is O(log w · log δ) for a hint off by δ: two descents, O(log w), when the
  * hint is right (the common case in a stream) and O(log² w) in the worst case (no or bad hint). The result
  * does not depend on the hint. No allocation.
  *
@@ -58,8 +58,15 @@ export function medianAbsoluteDeviation(
   const guess = hint === undefined ? (lo + hi) >> 1 : hint.split;
   let i = guess < lo ? lo : Math.min(guess, hi);
   fetchBoundary(tree, median, s, K, i, n);
-  const pHere = (PAIR[1] as number) >= (PAIR[2] as number);
-  const pBefore = (PAIR[0] as number) >= (PAIR[3] as number);
+  let pHere = (PAIR[1] as number) >= (PAIR[2] as number);
+  let pBefore = (PAIR[0] as number) >= (PAIR[3] as number);
+  if (!pHere || pBefore) {
+    // One slide of the window moves the answer by a position or two: try the neighbour first.
+    i = pHere ? i - 1 : i + 1;
+    fetchBoundary(tree, median, s, K, i, n);
+    pHere = (PAIR[1] as number) >= (PAIR[2] as number);
+    pBefore = (PAIR[0] as number) >= (PAIR[3] as number);
+  }
   if (!pHere || pBefore) {
     // Gallop away from the hint to bracket the answer, then binary search.
     let a: number;
