@@ -107,10 +107,12 @@ export const ENVIRONMENT_VARIABLES: Readonly<Record<string, string>> = Object.fr
   KAFKA_SASL_MECHANISM: 'kafka.sasl.mechanism',
   KAFKA_SASL_USERNAME: 'kafka.sasl.username',
   KAFKA_SASL_PASSWORD: 'kafka.sasl.password',
+  KAFKA_SESSION_TIMEOUT_MS: 'kafka.sessionTimeoutMs (consumer group session timeout)',
   SCHEMA_REGISTRY_URL: 'schemaRegistry.url (Confluent-compatible API base URL)',
   VIGIL_TOPIC_PREFIX: 'topics.prefix',
   VIGIL_PARTITIONS: 'topics.partitions',
   VIGIL_DETECTORS: 'detect.detectorsFile',
+  VIGIL_DETECT_GROUP: 'detect.groupId (consumer group of the detect stage)',
   VIGIL_EXACTLY_ONCE: 'detect.exactlyOnce (true/false)',
   LOG_LEVEL: 'log.level',
 });
@@ -163,11 +165,15 @@ function applyEnvironment(raw: Raw, env: Env): void {
       password: env.KAFKA_SASL_PASSWORD,
     });
   }
+  if (env.KAFKA_SESSION_TIMEOUT_MS) {
+    set('kafka', 'sessionTimeoutMs', parseInteger('KAFKA_SESSION_TIMEOUT_MS', env.KAFKA_SESSION_TIMEOUT_MS));
+  }
   if (env.SCHEMA_REGISTRY_URL) set('schemaRegistry', 'url', env.SCHEMA_REGISTRY_URL);
   if (env.VIGIL_TOPIC_PREFIX !== undefined) set('topics', 'prefix', env.VIGIL_TOPIC_PREFIX);
   if (env.VIGIL_PARTITIONS)
     set('topics', 'partitions', parseInteger('VIGIL_PARTITIONS', env.VIGIL_PARTITIONS));
   if (env.VIGIL_DETECTORS) set('detect', 'detectorsFile', env.VIGIL_DETECTORS);
+  if (env.VIGIL_DETECT_GROUP) set('detect', 'groupId', env.VIGIL_DETECT_GROUP);
   if (env.VIGIL_EXACTLY_ONCE)
     set('detect', 'exactlyOnce', parseBool('VIGIL_EXACTLY_ONCE', env.VIGIL_EXACTLY_ONCE));
   if (env.LOG_LEVEL) set('log', 'level', env.LOG_LEVEL);
