@@ -24,13 +24,19 @@ export interface CliContext {
  * The composition root of the CLI: the only place that hands `process.env` to the configuration.
  * `defaultLogLevel` applies when neither LOG_LEVEL nor --log-level is given.
  */
-export function createCliContext(flags: GlobalFlags, defaultLogLevel: LogLevel = 'info'): CliContext {
+export function createCliContext(
+  flags: GlobalFlags,
+  defaultLogLevel: LogLevel | ((mode: AppConfig['mode']) => LogLevel) = 'info',
+): CliContext {
   const env: Record<string, string | undefined> = { ...process.env };
   if (flags.config) env.VIGIL_CONFIG = flags.config;
   if (flags.detectors) env.VIGIL_DETECTORS = flags.detectors;
-  if (!env.LOG_LEVEL && !flags.logLevel) env.LOG_LEVEL = defaultLogLevel;
   if (flags.logLevel) env.LOG_LEVEL = flags.logLevel;
-  const config = loadConfig({ env });
+  let config = loadConfig({ env });
+  if (!env.LOG_LEVEL) {
+    const level = typeof defaultLogLevel === 'function' ? defaultLogLevel(config.mode) : defaultLogLevel;
+    config = loadConfig({ env: { ...env, LOG_LEVEL: level } });
+  }
   const logger = createLogger({ level: config.log.level, toStderr: true });
   return { config, logger, backend: createLogBackend(config, logger), codecs: createCodecs(config) };
 }

@@ -57,14 +57,28 @@ export class PartitionState<S> implements KeyedState<S> {
     return this.appliedOffsets.get(key) ?? -1;
   }
 
-  /** Applies one changelog record during restore (null value = tombstone). */
-  restoreRecord(record: LogRecord): void {
-    if (!this.store || record.key === null) return;
+  /**
+   * Applies one changelog record during restore (null value = tombstone). Returns false when the value
+   * cannot be read back (e.g. written by an incompatible version or settings): that key then starts
+   * from empty state instead of stopping the restore.
+   */
+  restoreRecord(record: LogRecord): boolean {
+    if (!this.store || record.key === null) return true;
     const key = record.key.toString('utf8');
-    if (record.value === null) this.values.delete(key);
-    else this.values.set(key, this.store.deserialize(record.value, key));
     const applied = readOffsetHeader(record.headers);
     if (applied !== undefined) this.appliedOffsets.set(key, applied);
+    if (record.value === null) {
+      this.values.delete(key);
+      return true;
+    }
+    try {
+      this.values.set(key, this.store.deserialize(record.value, key));
+      return true;
+    } catch {
+      this.values.delete(key);
+      this.appliedOffsets.delete(key);
+      return false;
+    }
   }
 
   /** Changelog records for every key changed since the last checkpoint (to the same partition). */

@@ -129,6 +129,7 @@ export function createStageRunner<In, S>(options: StageRunnerOptions<In, S>): St
         (await admin.committedOffsets(binding.groupId, binding.inputTopic)).get(partition) ?? -1;
       const state = new PartitionState<S>(binding.inputTopic, partition, binding.store);
       let restored = 0;
+      let unreadable = 0;
       if (binding.store) {
         const range = (await admin.offsetRange(binding.store.changelogTopic)).get(partition);
         if (range && range.end > range.start) {
@@ -136,12 +137,18 @@ export function createStageRunner<In, S>(options: StageRunnerOptions<In, S>): St
             topic: binding.store.changelogTopic,
             ranges: new Map([[partition, { from: range.start, to: range.end }]]),
             onRecords: async (records) => {
-              for (const record of records) state.restoreRecord(record);
+              for (const record of records) if (!state.restoreRecord(record)) unreadable++;
               restored += records.length;
               await control.heartbeat().catch(() => {});
             },
           });
         }
+      }
+      if (unreadable > 0) {
+        log.warn(
+          { partition, unreadable },
+          'changelog entries could not be read back (state written by incompatible settings?); those keys start empty',
+        );
       }
       stats.restores++;
       stats.restoredRecords += restored;

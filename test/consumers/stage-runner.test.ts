@@ -193,4 +193,37 @@ describe('stage runner on the in-process log', () => {
     expect(runner.stats.deduplicated).toBe(50);
     await driver.stopAll();
   });
+
+  it('starts a key from empty state when its changelog entry cannot be read back, instead of failing', async () => {
+    const binding = counterBinding();
+    const strict = {
+      ...binding,
+      store: {
+        ...binding.store!,
+        deserialize: (bytes: Buffer) => {
+          const n = Number(bytes.toString());
+          if (!Number.isFinite(n)) throw new Error('unreadable');
+          return n;
+        },
+      },
+    };
+    const driver = await StageDriver.create({
+      binding: strict,
+      encodeOutput: encodeJson,
+      topics: counterTopics(1),
+    });
+    const producer = await driver.backend.producer();
+    await producer.send([
+      { topic: 'counter-changelog', partition: 0, key: 'a', value: Buffer.from('garbage') },
+      { topic: 'counter-changelog', partition: 0, key: 'b', value: Buffer.from('10') },
+    ]);
+    const runner = await driver.startInstance();
+    await driver.pipe([countRecord('a', 1), countRecord('b', 1)]);
+    await driver.drain();
+    const sums = sumsOf(driver.read('out'));
+    expect(sums.get('a')).toBe(1);
+    expect(sums.get('b')).toBe(11);
+    expect(runner.stats.restoredRecords).toBe(2);
+    await driver.stopAll();
+  });
 });

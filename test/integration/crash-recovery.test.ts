@@ -6,10 +6,10 @@ import { pipelineTopicSpecs } from '../../src/app/pipeline-topics.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { generateSyntheticStream } from '../../src/synthetic/synthetic-metrics.js';
 import { checkDetections } from '../support/synthetic-check.js';
+import { startVigil } from '../support/vigil-process.js';
 import { metricRecords, produceAll } from './support/produce.js';
 import { integrationConfig, integrationEnv, requireServers, uniquePrefix } from './support/servers.js';
 import { readAnomalies } from './support/topic-reader.js';
-import { startVigil } from './support/vigil-process.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -36,7 +36,11 @@ describe('malformed records on real Kafka', () => {
     const valid = metricRecords(topic, stream.points);
     const samples = [
       ...malformedMetricSamples(),
-      { errorClass: 'unknown-schema-id', value: unknownSchemaIdRecord(987_654), description: 'Confluent frame with an id the registry does not know' },
+      {
+        errorClass: 'unknown-schema-id',
+        value: unknownSchemaIdRecord(987_654),
+        description: 'Confluent frame with an id the registry does not know',
+      },
     ];
     const records: OutgoingRecord[] = [];
     let malformed = 0;
@@ -45,7 +49,12 @@ describe('malformed records on real Kafka', () => {
       if (i % 100 === 50) {
         const sample = samples[malformed % samples.length]!;
         // Spread bad records over all partitions (keys of valid series) and remember what each should be.
-        records.push({ topic, key: valid[i]!.key, value: sample.value, headers: { 'test.expect-class': sample.errorClass } });
+        records.push({
+          topic,
+          key: valid[i]!.key,
+          value: sample.value,
+          headers: { 'test.expect-class': sample.errorClass },
+        });
         malformed++;
       }
     }
@@ -56,21 +65,28 @@ describe('malformed records on real Kafka', () => {
     await produceAll(backend, records);
     const stage = createDetectStage({ config, backend, codecs, logger });
     await stage.start();
-    await waitForGroupToDrain(backend.admin(), config.detect.groupId, topic, { timeoutMs: 180_000, markerSlack: 1 });
+    await waitForGroupToDrain(backend.admin(), config.detect.groupId, topic, {
+      timeoutMs: 180_000,
+      markerSlack: 1,
+    });
     await stage.stop();
 
     const letters = await readWholeTopic(backend, config.topics.names.metricsDeadLetter);
     expect(letters).toHaveLength(malformed);
     const header = (h: Record<string, Buffer>, name: string) => h[name]?.toString('utf8');
     for (const letter of letters) {
-      expect(header(letter.headers, 'vigil.dlq.error-class')).toBe(header(letter.headers, 'test.expect-class'));
+      expect(header(letter.headers, 'vigil.dlq.error-class')).toBe(
+        header(letter.headers, 'test.expect-class'),
+      );
       expect(header(letter.headers, 'vigil.dlq.message')).toBeTruthy();
       expect(header(letter.headers, 'vigil.dlq.error-code')).toMatch(/^VIGIL_ERR_/);
       expect(header(letter.headers, 'vigil.dlq.source-topic')).toBe(topic);
       expect(Number(header(letter.headers, 'vigil.dlq.source-offset'))).toBeGreaterThanOrEqual(0);
     }
     // The original bytes are untouched.
-    const originals = new Set(records.filter((r) => r.headers).map((r) => (r.value as Buffer).toString('base64')));
+    const originals = new Set(
+      records.filter((r) => r.headers).map((r) => (r.value as Buffer).toString('base64')),
+    );
     for (const letter of letters) expect(originals.has(letter.value!.toString('base64'))).toBe(true);
     expect(stage.stats.recordsIn).toBe(records.length);
     expect(stage.stats.deadLettered).toBe(malformed);

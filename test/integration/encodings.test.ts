@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
@@ -15,9 +15,16 @@ import type { AnomalyEvent } from '../../src/model/anomaly-event.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { generateSyntheticStream } from '../../src/synthetic/synthetic-metrics.js';
 import { checkDetections } from '../support/synthetic-check.js';
+import { runVigil } from '../support/vigil-process.js';
 import { produceAll } from './support/produce.js';
-import { integrationConfig, integrationEnv, KAFKA_BROKERS, requireServers, SCHEMA_REGISTRY_URL, uniquePrefix } from './support/servers.js';
-import { runVigil } from './support/vigil-process.js';
+import {
+  integrationConfig,
+  integrationEnv,
+  KAFKA_BROKERS,
+  requireServers,
+  SCHEMA_REGISTRY_URL,
+  uniquePrefix,
+} from './support/servers.js';
 
 describe('all three encodings in, registry-encoded out', () => {
   const prefix = uniquePrefix('encodings');
@@ -78,13 +85,20 @@ describe('all three encodings in, registry-encoded out', () => {
 
     const stage = createDetectStage({ config, backend, codecs, logger });
     await stage.start();
-    await waitForGroupToDrain(backend.admin(), config.detect.groupId, topic, { timeoutMs: 180_000, markerSlack: 1 });
+    await waitForGroupToDrain(backend.admin(), config.detect.groupId, topic, {
+      timeoutMs: 180_000,
+      markerSlack: 1,
+    });
     await stage.stop();
     expect(stage.stats.recordsIn).toBe(stream.points.length);
     expect(stage.stats.deadLettered).toBe(0);
 
     // An independent consumer: plain kafkajs + the reference registry client.
-    const kafka = new Kafka({ brokers: KAFKA_BROKERS.split(','), clientId: 'independent', logLevel: logLevel.NOTHING });
+    const kafka = new Kafka({
+      brokers: KAFKA_BROKERS.split(','),
+      clientId: 'independent',
+      logLevel: logLevel.NOTHING,
+    });
     const consumer = kafka.consumer({ groupId: `${prefix}independent` });
     const admin = kafka.admin();
     await admin.connect();

@@ -60,8 +60,17 @@ describe('two detector instances in one group', () => {
     await until(() => a.stats.assigned.length === 3 && b.stats.assigned.length === 3, 60_000, 'a 3/3 split');
     expect(new Set([...a.stats.assigned, ...b.stats.assigned]).size).toBe(6);
 
-    await produceAll(tools, metricRecords(topic, stream.points.filter((p) => p.timestampMs < handoverMs)));
-    await waitForGroupToDrain(tools.admin(), config.detect.groupId, topic, { timeoutMs: 120_000, markerSlack: 1 });
+    await produceAll(
+      tools,
+      metricRecords(
+        topic,
+        stream.points.filter((p) => p.timestampMs < handoverMs),
+      ),
+    );
+    await waitForGroupToDrain(tools.admin(), config.detect.groupId, topic, {
+      timeoutMs: 120_000,
+      markerSlack: 1,
+    });
     expect(a.stats.recordsIn).toBeGreaterThan(0);
     expect(b.stats.recordsIn).toBeGreaterThan(0);
     const partitionsOfB = [...b.stats.assigned];
@@ -69,8 +78,17 @@ describe('two detector instances in one group', () => {
 
     await b.stop();
     await until(() => a.stats.assigned.length === 6, 60_000, 'instance A to take all partitions');
-    await produceAll(tools, metricRecords(topic, stream.points.filter((p) => p.timestampMs >= handoverMs)));
-    await waitForGroupToDrain(tools.admin(), config.detect.groupId, topic, { timeoutMs: 120_000, markerSlack: 1 });
+    await produceAll(
+      tools,
+      metricRecords(
+        topic,
+        stream.points.filter((p) => p.timestampMs >= handoverMs),
+      ),
+    );
+    await waitForGroupToDrain(tools.admin(), config.detect.groupId, topic, {
+      timeoutMs: 120_000,
+      markerSlack: 1,
+    });
     await a.stop();
 
     // A rebuilt B's partitions from the changelog rather than from scratch.

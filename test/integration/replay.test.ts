@@ -10,10 +10,10 @@ import { pipelineTopicSpecs } from '../../src/app/pipeline-topics.js';
 import type { AnomalyEvent } from '../../src/model/anomaly-event.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { generateSyntheticStream } from '../../src/synthetic/synthetic-metrics.js';
+import { runVigil } from '../support/vigil-process.js';
 import { metricRecords, produceAll } from './support/produce.js';
 import { integrationConfig, integrationEnv, requireServers, uniquePrefix } from './support/servers.js';
 import { readAnomalies } from './support/topic-reader.js';
-import { runVigil } from './support/vigil-process.js';
 
 describe('vigil replay on real Kafka', () => {
   const prefix = uniquePrefix('replay');
@@ -53,33 +53,48 @@ describe('vigil replay on real Kafka', () => {
   afterAll(() => backend.close());
 
   const inRange = (events: AnomalyEvent[]) =>
-    events.filter((e) => e.timestampMs >= fromMs && e.timestampMs < toMs).map((e) => e.id).sort();
+    events
+      .filter((e) => e.timestampMs >= fromMs && e.timestampMs < toMs)
+      .map((e) => e.id)
+      .sort();
 
   it('a time range replayed to a file yields the same anomalies (same ids) as the live run', async () => {
     const expected = inRange(live);
     expect(expected.length).toBeGreaterThan(20);
     const out = join(mkdtempSync(join(tmpdir(), 'vigil-replay-')), 'anomalies.jsonl');
-    const committedBefore = await backend.admin().committedOffsets(config.detect.groupId, config.topics.names.metrics);
+    const committedBefore = await backend
+      .admin()
+      .committedOffsets(config.detect.groupId, config.topics.names.metrics);
     await runVigil(
-      ['replay', '--from', new Date(fromMs).toISOString(), '--to', new Date(toMs).toISOString(), '--out-file', out],
+      [
+        'replay',
+        '--from',
+        new Date(fromMs).toISOString(),
+        '--to',
+        new Date(toMs).toISOString(),
+        '--out-file',
+        out,
+      ],
       env,
     );
-    const replayed = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as AnomalyEvent);
+    const replayed = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as AnomalyEvent);
     expect(replayed.map((e) => e.id).sort()).toEqual(expected);
     const first = replayed[0]!;
     const twin = live.find((e) => e.id === first.id)!;
     expect(first).toEqual(twin);
     // The live group was not disturbed.
-    const committedAfter = await backend.admin().committedOffsets(config.detect.groupId, config.topics.names.metrics);
+    const committedAfter = await backend
+      .admin()
+      .committedOffsets(config.detect.groupId, config.topics.names.metrics);
     expect(committedAfter).toEqual(committedBefore);
   });
 
   it('replays into a separate topic, registry-encoded', async () => {
     const outTopic = `${prefix}anomalies.backtest`;
-    await runVigil(
-      ['replay', '--from', String(fromMs), '--to', String(toMs), '--out-topic', outTopic],
-      env,
-    );
+    await runVigil(['replay', '--from', String(fromMs), '--to', String(toMs), '--out-topic', outTopic], env);
     const replayed = await readAnomalies(backend, codecs, outTopic);
     expect(replayed.map((e) => e.id).sort()).toEqual(inRange(live));
   });

@@ -75,8 +75,10 @@ Examples:
         throw new Error(`unknown stage ${JSON.stringify(stageName)}; stages: ${STAGES.join(', ')}`);
       }
       const flags = command.optsWithGlobals<RunFlags>();
-      const embedded = !process.env.KAFKA_BROKERS && !flags.config;
-      const context = createCliContext(flags, embedded && flags.demo !== false ? 'warn' : 'info');
+      // The demo prints anomalies on stdout; keep the JSON logs to warnings there.
+      const context = createCliContext(flags, (mode) =>
+        mode === 'embedded' && flags.demo !== false ? 'warn' : 'info',
+      );
       const { config, backend, codecs, logger } = context;
       const demo = flags.demo ?? config.mode === 'embedded';
       const admin = backend.admin();

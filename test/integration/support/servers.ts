@@ -1,13 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { createConnection } from 'node:net';
-import { loadConfig, type AppConfig } from '../../../src/config/app-config.js';
+import { type AppConfig, loadConfig } from '../../../src/config/app-config.js';
 
 /** Where the integration servers are (started by `npm run servers:start`). */
 export const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 export const SCHEMA_REGISTRY_URL = process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
 
 function reachable(hostPort: string, timeoutMs = 2000): Promise<boolean> {
-  const [host, port] = hostPort.replace(/^https?:\/\//, '').split('/')[0]!.split(':');
+  const [host, port] = hostPort
+    .replace(/^https?:\/\//, '')
+    .split('/')[0]!
+    .split(':');
   return new Promise((resolve) => {
     const socket = createConnection({ host: host!, port: Number(port) });
     const done = (ok: boolean) => {
@@ -29,7 +32,9 @@ export async function requireServers(): Promise<void> {
   if (!(await reachable(KAFKA_BROKERS.split(',')[0]!))) missing.push(`Kafka at ${KAFKA_BROKERS}`);
   if (!(await reachable(SCHEMA_REGISTRY_URL))) missing.push(`schema registry at ${SCHEMA_REGISTRY_URL}`);
   if (missing.length > 0) {
-    throw new Error(`${missing.join(' and ')} not reachable: start them with \`npm run servers:start\` (or run \`npm run test:all\`)`);
+    throw new Error(
+      `${missing.join(' and ')} not reachable: start them with \`npm run servers:start\` (or run \`npm run test:all\`)`,
+    );
   }
 }
 

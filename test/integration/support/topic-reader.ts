@@ -13,7 +13,11 @@ export async function readWholeTopic(backend: LogBackend, topic: string): Promis
 }
 
 /** Every anomaly event of a topic, decoded. */
-export async function readAnomalies(backend: LogBackend, codecs: Codecs, topic: string): Promise<AnomalyEvent[]> {
+export async function readAnomalies(
+  backend: LogBackend,
+  codecs: Codecs,
+  topic: string,
+): Promise<AnomalyEvent[]> {
   const events: AnomalyEvent[] = [];
   for (const record of await readWholeTopic(backend, topic)) {
     events.push((await codecs.eventDecoder.decode(record.value!)) as AnomalyEvent);

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** A `vigil` CLI process started by a test, with its output collected. */
 export interface VigilProcess {
@@ -58,7 +58,9 @@ export async function runVigil(args: readonly string[], env: Record<string, stri
   const process = startVigil(args, env);
   const code = await process.exited;
   if (code !== 0) {
-    throw new Error(`vigil ${args.join(' ')} exited with ${code}:\n${process.stderr.join('\n')}\n${process.stdout.join('\n')}`);
+    throw new Error(
+      `vigil ${args.join(' ')} exited with ${code}:\n${process.stderr.join('\n')}\n${process.stdout.join('\n')}`,
+    );
   }
   return process;
 }
