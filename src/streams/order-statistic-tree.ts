@@ -228,6 +228,15 @@ export class OrderStatisticTree {
     return rank;
   }
 
+  /** Reads one link per 64-byte cache line (see `RollingWindow.prefetch`); returns a meaningless number. O(w). */
+  prefetch(): number {
+    const links = this.links;
+    const step = links instanceof Int16Array ? 32 : 16;
+    let acc = 0;
+    for (let i = 0; i < links.length; i += step) acc ^= links[i] as number;
+    return acc;
+  }
+
   /** Depth of the deepest node (0 for an empty tree). O(w); for tests and diagnostics only. */
   height(): number {
     const walk = (t: number): number =>

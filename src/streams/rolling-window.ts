@@ -48,6 +48,18 @@ export class RollingWindow {
     );
   }
 
+  /**
+   * Reads one word per 64-byte cache line of the window's buffer, in address order. Tree descents are chains
+   * of dependent loads; when many series are interleaved the state is usually out of cache, and touching it
+   * linearly first lets the CPU fetch all lines in parallel instead of one miss per tree level. Returns a
+   * meaningless number (so the loads are not optimised away). O(w).
+   */
+  prefetch(): number {
+    return (
+      this.tree.prefetch() + prefetchF64(this.values) + (this.times === null ? 0 : prefetchF64(this.times))
+    );
+  }
+
   /** Number of points in the window. */
   get size(): number {
     return this.count;
@@ -99,4 +111,11 @@ export class RollingWindow {
       this.moments.recompute(this.values, this.head, this.count);
     }
   }
+}
+
+/** Reads one element per 64-byte line of `a`. */
+function prefetchF64(a: Float64Array): number {
+  let acc = 0;
+  for (let i = 0; i < a.length; i += 8) acc += a[i] as number;
+  return acc;
 }

@@ -65,7 +65,8 @@ const Q3 = 6;
 const EWMA = 7;
 const STAT = 8; // 8..11: zscore, robust_z, iqr, ewma
 const SCORE = 12; // 12..15
-const OUT = new Float64Array(16);
+const PREFETCH = 16; // sink for the prefetch loads, meaningless
+const OUT = new Float64Array(17);
 const ENABLED_SCORES = new Float64Array(4);
 const NAMES = ['zscore', 'robust_z', 'iqr', 'ewma'] as const;
 
@@ -252,6 +253,7 @@ class RollingSeriesDetector implements SeriesDetector {
       OUT.fill(0, STAT);
       return 0;
     }
+    OUT[PREFETCH] = w.prefetch(); // pull this series' state into cache in parallel (see RollingWindow.prefetch)
     const tree = w.tree;
     const mean = w.moments.mean;
     const median = quantile(tree, 0.5);
