@@ -63,6 +63,7 @@ const appConfigSchema = z
           .object({
             decode: z.enum(failureActions).default('dead-letter'),
             handler: z.enum(failureActions).default('dead-letter'),
+            produce: z.enum(['retry', 'fail']).default('retry'),
           })
           .strict()
           .prefault({}),

@@ -83,6 +83,11 @@ interface PartitionTask<S> {
 /** Why a batch loop stopped before the end of its records. */
 type Interruption = { readonly kind: 'rebalance' } | { readonly kind: 'pause'; readonly error: unknown };
 
+/** Code of the error raised when writing a checkpoint fails. */
+export const CHECKPOINT_FAILED = 'VIGIL_ERR_STAGE_CHECKPOINT';
+/** Code of the error that stops a stage because a `fail` policy applied. */
+export const STAGE_FAILED = 'VIGIL_ERR_STAGE_FAILED';
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -232,7 +237,7 @@ export function createStageRunner<In, S>(options: StageRunnerOptions<In, S>): St
   ): OutgoingRecord | undefined => {
     if (action === 'fail') {
       throw new VigilError(
-        'VIGIL_ERR_STAGE_FAILED',
+        STAGE_FAILED,
         `stage ${binding.name} stopped on ${record.topic}/${record.partition}@${record.offset}: ${errorClass}: ${message}`,
       );
     }
@@ -264,30 +269,32 @@ export function createStageRunner<In, S>(options: StageRunnerOptions<In, S>): St
       return [];
     }
     task.state.currentOffset = record.offset;
-    let outputs: readonly StageOutput[];
+    const encoded: OutgoingRecord[] = [];
+    let step = 'handler-error';
     try {
-      outputs = await binding.handler.process(decoded.value, {
+      const outputs = await binding.handler.process(decoded.value, {
         topic: record.topic,
         partition: record.partition,
         offset: record.offset,
         timestampMs: record.timestampMs,
         state: task.state,
       });
+      step = 'output-encoding-error';
+      for (const output of outputs) {
+        encoded.push({
+          topic: output.topic,
+          key: output.key,
+          value: await options.encodeOutput(output),
+          ...(output.headers ? { headers: output.headers } : {}),
+        });
+      }
     } catch (error) {
       if (isRetriable(error)) throw error;
+      // A record the handler cannot handle, or whose output cannot be encoded, must not block the partition.
       const code = error instanceof VigilError ? error.code : 'VIGIL_ERR_STAGE_HANDLER';
       const message = error instanceof Error ? error.message : String(error);
-      const letter = onFailure(binding.failurePolicy.handler, record, 'handler-error', code, message);
+      const letter = onFailure(binding.failurePolicy.handler, record, step, code, message);
       return letter ? [letter] : [];
-    }
-    const encoded: OutgoingRecord[] = [];
-    for (const output of outputs) {
-      encoded.push({
-        topic: output.topic,
-        key: output.key,
-        value: await options.encodeOutput(output),
-        ...(output.headers ? { headers: output.headers } : {}),
-      });
     }
     stats.recordsOut += encoded.length;
     return encoded;
@@ -297,19 +304,27 @@ export function createStageRunner<In, S>(options: StageRunnerOptions<In, S>): St
   const checkpoint = async (task: PartitionTask<S>, pending: OutgoingRecord[], nextOffset: number) => {
     const changelog = task.state.changelogRecords();
     const offsets = [{ topic: binding.inputTopic, partition: task.state.partition, offset: nextOffset }];
-    if (exactlyOnce) {
-      const transaction = await task.producer.transaction();
-      try {
-        await transaction.send([...pending, ...changelog]);
-        await transaction.commitOffsets(binding.groupId, offsets);
-        await transaction.commit();
-      } catch (error) {
-        await transaction.abort().catch(() => {});
-        throw error;
+    try {
+      if (exactlyOnce) {
+        const transaction = await task.producer.transaction();
+        try {
+          await transaction.send([...pending, ...changelog]);
+          await transaction.commitOffsets(binding.groupId, offsets);
+          await transaction.commit();
+        } catch (error) {
+          await transaction.abort().catch(() => {});
+          throw error;
+        }
+      } else {
+        await task.producer.send([...pending, ...changelog]);
+        await consumer?.commit(offsets);
       }
-    } else {
-      await task.producer.send([...pending, ...changelog]);
-      await consumer?.commit(offsets);
+    } catch (error) {
+      throw new VigilError(
+        CHECKPOINT_FAILED,
+        `checkpoint of ${binding.inputTopic}/${task.state.partition} up to offset ${nextOffset} failed: ${error instanceof Error ? error.message : String(error)}`,
+        { retriable: true, cause: error },
+      );
     }
     task.state.markClean();
     stats.checkpoints++;
@@ -456,9 +471,13 @@ export function createStageRunner<In, S>(options: StageRunnerOptions<In, S>): St
             stats.checkpointFailures++;
             // The partition's in-memory state may hold uncommitted updates: rebuild it from the changelog.
             await dropTask(batch.partition);
-            if (error instanceof VigilError && error.code === 'VIGIL_ERR_STAGE_FAILED') {
+            const checkpointFailed = error instanceof VigilError && error.code === CHECKPOINT_FAILED;
+            const stopByPolicy =
+              (error instanceof VigilError && error.code === STAGE_FAILED) ||
+              (checkpointFailed && binding.failurePolicy.produce === 'fail');
+            if (stopByPolicy) {
               log.error({ err: error }, 'stage failed by policy');
-              reportFailure(error);
+              reportFailure(error as Error);
               void this.stop();
             } else {
               log.warn({ partition: batch.partition, err: error }, 'batch failed; it will be re-delivered');

@@ -50,12 +50,20 @@ export type DecodeOutcome<In> =
  */
 export type FailureAction = 'dead-letter' | 'skip' | 'fail';
 
-/** Declared failure policy per error class. Retriable errors (broker, registry down) are always retried. */
+/**
+ * Declared failure policy per error class. Retriable errors of decoding or handling (registry or another
+ * dependency down) are always retried, then the partition is paused with backoff.
+ */
 export interface FailurePolicy {
   /** Undecodable or invalid input. */
   readonly decode: FailureAction;
-  /** The handler threw a non-retriable error for this record. */
+  /** The handler threw a non-retriable error for this record, or its output could not be encoded. */
   readonly handler: FailureAction;
+  /**
+   * Writing a checkpoint (outputs, changelog, offsets) failed: `retry` re-delivers the batch from the
+   * committed offset onto freshly restored state, with backoff; `fail` stops the stage.
+   */
+  readonly produce: 'retry' | 'fail';
 }
 
 /** How a stage's keyed state is persisted to its changelog topic. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { LogRecord } from '../../src/consumers/log-port.js';
 import { MemoryLogBackend } from '../../src/consumers/memory-log/memory-backend.js';
 import { StageDriver } from '../../src/consumers/stage-driver.js';
+import { VigilError } from '../../src/errors.js';
 import { counterBinding, counterTopics, countRecord, encodeJson } from '../support/counter-stage.js';
 
 const sumsOf = (records: LogRecord[]) => {
@@ -152,7 +153,7 @@ describe('stage runner on the in-process log', () => {
 
   it('stops the stage on a `fail` policy without committing the failed record', async () => {
     const driver = await StageDriver.create({
-      binding: counterBinding({}, { decode: 'fail', handler: 'dead-letter' }),
+      binding: counterBinding({}, { decode: 'fail', handler: 'dead-letter', produce: 'retry' }),
       encodeOutput: encodeJson,
       topics: counterTopics(1),
     });
@@ -224,6 +225,74 @@ describe('stage runner on the in-process log', () => {
     expect(sums.get('a')).toBe(1);
     expect(sums.get('b')).toBe(11);
     expect(runner.stats.restoredRecords).toBe(2);
+    await driver.stopAll();
+  });
+
+  it('dead-letters a record whose output cannot be encoded instead of blocking the partition', async () => {
+    const encodeOrFail = async (output: { value: unknown }) => {
+      const { sum } = output.value as { sum: number };
+      if (sum === 3) throw new VigilError('VIGIL_ERR_CODEC_INVALID_EVENT', 'value does not match schema');
+      return Buffer.from(JSON.stringify(output.value));
+    };
+    const driver = await StageDriver.create({ binding: counterBinding(), encodeOutput: encodeOrFail, topics: counterTopics(1) });
+    await driver.startInstance();
+    await driver.pipe([countRecord('a', 1), countRecord('a', 2), countRecord('a', 4)]);
+    await driver.drain();
+    expect(driver.read('out').map((r) => JSON.parse(r.value!.toString()).sum)).toEqual([1, 7]);
+    expect(header(driver.read('in.dlq')[0]!, 'vigil.dlq.error-class')).toBe('output-encoding-error');
+    await driver.stopAll();
+  });
+
+  it('exactly-once: a failed transaction is re-delivered onto restored state, applying nothing twice', async () => {
+    const backend = new MemoryLogBackend();
+    const original = backend.producer.bind(backend);
+    let failures = 1;
+    backend.producer = async (options) => {
+      const producer = await original(options);
+      const transaction = producer.transaction.bind(producer);
+      producer.transaction = async () => {
+        const tx = await transaction();
+        const commit = tx.commit.bind(tx);
+        tx.commit = async () => {
+          if (options?.transactionalId && failures-- > 0) throw new Error('broker went away');
+          return commit();
+        };
+        return tx;
+      };
+      return producer;
+    };
+    const driver = await StageDriver.create({ binding: counterBinding(), encodeOutput: encodeJson, topics: counterTopics(1), backend });
+    const runner = await driver.startInstance();
+    await driver.pipe(Array.from({ length: 20 }, () => countRecord('a', 1)));
+    await driver.drain();
+    const sums = driver.read('out').map((r) => JSON.parse(r.value!.toString()).sum);
+    expect(sums).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(runner.stats.checkpointFailures).toBe(1);
+    expect(runner.stats.restores).toBe(2);
+    await driver.stopAll();
+  });
+
+  it('stops the stage when a checkpoint fails and the produce policy says fail', async () => {
+    const backend = new MemoryLogBackend();
+    const original = backend.producer.bind(backend);
+    backend.producer = async (options) => {
+      const producer = await original(options);
+      producer.transaction = async () => {
+        throw new Error('transactions unavailable');
+      };
+      return producer;
+    };
+    const driver = await StageDriver.create({
+      binding: counterBinding({}, { decode: 'dead-letter', handler: 'dead-letter', produce: 'fail' }),
+      encodeOutput: encodeJson,
+      topics: counterTopics(1),
+      backend,
+    });
+    const runner = await driver.startInstance();
+    await driver.pipe([countRecord('a', 1)]);
+    const error = await runner.failed;
+    expect(error.message).toMatch(/checkpoint of in\/0 up to offset 1 failed: transactions unavailable/);
+    expect(driver.read('out')).toHaveLength(0);
     await driver.stopAll();
   });
 });

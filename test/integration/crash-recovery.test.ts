@@ -74,4 +74,53 @@ describe('detector process killed with SIGKILL mid-stream', () => {
     expect(restoredKeys).toBe(600);
     expect(second.logs().some((l) => l.msg === 'stage stopped')).toBe(true);
   });
+
+  it('SIGTERM mid-stream: commits the batch in flight, leaves the group at once, and the restart continues exactly', async () => {
+    const prefix2 = uniquePrefix('sigterm');
+    const config2 = integrationConfig(prefix2);
+    const env2 = integrationEnv(prefix2, { LOG_LEVEL: 'info' });
+    const stream = generateSyntheticStream({
+      series: 400,
+      pointsPerSeries: 150,
+      incidentFraction: 0.15,
+      seed: 7,
+      startMs: Date.UTC(2026, 4, 2),
+      intervalMs: 60_000,
+      earliestIncidentIndex: 40,
+    });
+    const topic = config2.topics.names.metrics;
+    const admin = backend.admin();
+    await admin.ensureTopics(pipelineTopicSpecs(config2));
+    await produceAll(backend, metricRecords(topic, stream.points));
+    const total = stream.points.length;
+
+    const first = startVigil(['run', 'detect', '--no-demo', '--no-create-topics'], env2);
+    for (let i = 0; i < 1200; i++) {
+      const committed = await admin.committedOffsets(config2.detect.groupId, topic);
+      if ([...committed.values()].reduce((sum, o) => sum + Math.max(0, o), 0) >= total * 0.2) break;
+      await sleep(50);
+    }
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    const stopped = first.logs().find((l) => l.msg === 'stage stopped');
+    expect(stopped).toBeDefined();
+    // Everything the stopped process counted as processed is committed.
+    const committed = await admin.committedOffsets(config2.detect.groupId, topic);
+    const committedTotal = [...committed.values()].reduce((sum, o) => sum + Math.max(0, o), 0);
+    expect(committedTotal).toBe(Number(stopped!.recordsIn));
+    expect(committedTotal).toBeLessThan(total);
+
+    const second = startVigil(['run', 'detect', '--no-demo', '--no-create-topics'], env2);
+    await waitForGroupToDrain(admin, config2.detect.groupId, topic, { timeoutMs: 240_000, markerSlack: 1 });
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    const secondStopped = second.logs().find((l) => l.msg === 'stage stopped');
+    expect(Number(secondStopped!.recordsIn) + committedTotal).toBe(total);
+
+    const anomalies = await readAnomalies(backend, codecs, config2.topics.names.anomalies);
+    const check = checkDetections(anomalies, stream.incidents, 3 * 60_000);
+    expect(check.missed).toEqual([]);
+    expect(check.duplicateIds).toEqual([]);
+    expect(check.onCleanSeries).toEqual([]);
+  });
 });

@@ -25,6 +25,7 @@ export function counterBinding(
   policy: StageBinding<CountInput, number>['failurePolicy'] = {
     decode: 'dead-letter',
     handler: 'dead-letter',
+    produce: 'retry',
   },
 ): StageBinding<CountInput, number> {
   return {
