@@ -3,19 +3,31 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import avro from 'avsc';
 import { ConfigError } from '../errors.js';
+import type { ActionEvent } from '../model/action-event.js';
 import type { AnomalyEvent } from '../model/anomaly-event.js';
+import type { ContextEvent } from '../model/context-event.js';
+import type { HypothesisEvent } from '../model/hypothesis-event.js';
 import type { MetricPoint } from '../model/metric-point.js';
 import { crc64Avro, fingerprintToBytesLE } from './crc64-avro.js';
 import type { DeadLetter } from './dead-letter-headers.js';
 
 /** Short names of the schemas in `schemas/`. */
-export type SchemaName = 'MetricPoint' | 'AnomalyEvent' | 'DeadLetter';
+export type SchemaName =
+  | 'MetricPoint'
+  | 'AnomalyEvent'
+  | 'DeadLetter'
+  | 'ContextEvent'
+  | 'HypothesisEvent'
+  | 'ActionEvent';
 
 /** The TypeScript value type of each schema: a decoded Avro value IS this object. */
 export interface SchemaValueTypes {
   MetricPoint: MetricPoint;
   AnomalyEvent: AnomalyEvent;
   DeadLetter: DeadLetter;
+  ContextEvent: ContextEvent;
+  HypothesisEvent: HypothesisEvent;
+  ActionEvent: ActionEvent;
 }
 
 /** All schema names, in file order. */
@@ -23,6 +35,9 @@ export const SCHEMA_NAMES: readonly SchemaName[] = Object.freeze([
   'MetricPoint',
   'AnomalyEvent',
   'DeadLetter',
+  'ContextEvent',
+  'HypothesisEvent',
+  'ActionEvent',
 ]);
 
 /** The `.avsc` file of each schema, relative to the schemas folder. */
@@ -30,6 +45,9 @@ export const SCHEMA_FILES: Readonly<Record<SchemaName, string>> = Object.freeze(
   MetricPoint: 'metric-point.avsc',
   AnomalyEvent: 'anomaly-event.avsc',
   DeadLetter: 'dead-letter.avsc',
+  ContextEvent: 'context-event.avsc',
+  HypothesisEvent: 'hypothesis-event.avsc',
+  ActionEvent: 'action-event.avsc',
 });
 
 /** One parsed schema with its identities. */
@@ -49,7 +67,7 @@ export interface CatalogEntry {
   readonly fingerprintBytes: Buffer;
 }
 
-/** The three Vigil schemas, looked up by name or by single-object fingerprint. */
+/** Vigil's schemas, looked up by name or by single-object fingerprint. */
 export interface SchemaCatalog {
   readonly entries: readonly CatalogEntry[];
   /** The entry of a schema name. */

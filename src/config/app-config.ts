@@ -49,6 +49,9 @@ const appConfigSchema = z
           .default(''),
         metrics: topicName.default('metrics'),
         anomalies: topicName.default('anomalies'),
+        contexts: topicName.default('contexts'),
+        hypotheses: topicName.default('hypotheses'),
+        actions: topicName.default('actions'),
         partitions: z.number().int().min(1).max(1000).default(6),
       })
       .strict()
@@ -85,6 +88,12 @@ export interface TopicNames {
   readonly metricsDeadLetter: string;
   readonly anomalies: string;
   readonly detectChangelog: string;
+  readonly anomaliesDeadLetter: string;
+  readonly contexts: string;
+  readonly contextsDeadLetter: string;
+  readonly hypotheses: string;
+  readonly hypothesesDeadLetter: string;
+  readonly actions: string;
 }
 
 /** The whole, validated, frozen configuration. Nothing else in Vigil reads `process.env`. */
@@ -237,6 +246,12 @@ export function loadConfig(options: LoadConfigOptions): AppConfig {
     metricsDeadLetter: `${p}${c.topics.metrics}.dlq`,
     anomalies: `${p}${c.topics.anomalies}`,
     detectChangelog: `${p}${detect.groupId}.detectors.changelog`,
+    anomaliesDeadLetter: `${p}${c.topics.anomalies}.dlq`,
+    contexts: `${p}${c.topics.contexts}`,
+    contextsDeadLetter: `${p}${c.topics.contexts}.dlq`,
+    hypotheses: `${p}${c.topics.hypotheses}`,
+    hypothesesDeadLetter: `${p}${c.topics.hypotheses}.dlq`,
+    actions: `${p}${c.topics.actions}`,
   };
   return deepFreeze({
     mode: c.kafka.brokers ? 'kafka' : 'embedded',

@@ -27,11 +27,14 @@ describe('schema catalog', () => {
     expect(defaultSchemasDir()).toBe(path.resolve(import.meta.dirname, '../../schemas'));
   });
 
-  it('loads the three schemas with their full names', () => {
+  it('loads every schema with its full name', () => {
     expect(catalog.entries.map((e) => e.fullName)).toEqual([
       'vigil.MetricPoint',
       'vigil.AnomalyEvent',
       'vigil.DeadLetter',
+      'vigil.ContextEvent',
+      'vigil.HypothesisEvent',
+      'vigil.ActionEvent',
     ]);
   });
 
@@ -51,7 +54,7 @@ describe('schema catalog', () => {
       expect(catalog.byFingerprint(entry.fingerprint)).toBe(entry);
       expect(catalog.byFullName(entry.fullName)).toBe(entry);
     }
-    expect(new Set(catalog.entries.map((e) => e.fingerprint)).size).toBe(3);
+    expect(new Set(catalog.entries.map((e) => e.fingerprint)).size).toBe(6);
   });
 
   it.each(SCHEMA_NAMES)('%s: every record and field has a doc', (name) => {

@@ -23,6 +23,12 @@ describe('configuration', () => {
       metricsDeadLetter: 'metrics.dlq',
       anomalies: 'anomalies',
       detectChangelog: 'vigil-detect.detectors.changelog',
+      anomaliesDeadLetter: 'anomalies.dlq',
+      contexts: 'contexts',
+      contextsDeadLetter: 'contexts.dlq',
+      hypotheses: 'hypotheses',
+      hypothesesDeadLetter: 'hypotheses.dlq',
+      actions: 'actions',
     });
     expect(Object.isFrozen(config.topics.names)).toBe(true);
     expect(() => {
