@@ -1,5 +1,5 @@
 import type { Severity } from './anomaly-event.js';
-import type { SimilarIncident } from './context-event.js';
+import type { ContextEvent, SimilarIncident } from './context-event.js';
 
 /** One root-cause hypothesis. */
 export interface Hypothesis {
@@ -58,4 +58,6 @@ export interface HypothesisEvent {
   readonly fallbackReason: string | null;
   /** Similar past incidents carried over from the contexts. */
   readonly similar: readonly SimilarIncident[];
+  /** The context (anomaly + its similar incidents) whose arrival produced this revision. */
+  readonly trigger: ContextEvent;
 }

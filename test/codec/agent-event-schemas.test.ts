@@ -87,6 +87,15 @@ describe('agent event schemas', () => {
       engine: 'rules',
       fallbackReason: 'llm breaker open',
       similar,
+      trigger: {
+        id: 'a1',
+        anomaly,
+        correlationKey: 'checkout',
+        summaryText: 'x',
+        similar,
+        degraded: null,
+        embeddingModel: 'm',
+      },
     };
     expect(await decoder.decode(await encoder.encode('hypotheses', 'HypothesisEvent', event))).toEqual(event);
   });
