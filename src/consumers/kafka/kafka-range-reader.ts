@@ -32,15 +32,19 @@ function fixedAssigner(topic: string, partitions: readonly number[]): PartitionA
   });
 }
 
+/** A range read with no progress for this long fails (retriably) instead of hanging. */
+export const RANGE_READ_IDLE_TIMEOUT_MS = 60_000;
+
 /**
  * Reads offset ranges of some partitions with a temporary, never-committing consumer group (read
  * committed), then deletes the group. Used for state restore and replay; the caller's own group is
- * untouched.
+ * untouched. Fails with a retriable error after `idleTimeoutMs` without progress.
  */
 export async function readKafkaRanges(
   kafka: Kafka,
   groupPrefix: string,
   options: RangeReadOptions,
+  idleTimeoutMs = RANGE_READ_IDLE_TIMEOUT_MS,
 ): Promise<void> {
   const pending = new Map<number, { from: number; to: number }>();
   for (const [partition, range] of options.ranges) {
@@ -63,7 +67,22 @@ export async function readKafkaRanges(
     finish = resolve;
     fail = reject;
   });
+  let lastProgressMs = Date.now();
+  const watchdog = setInterval(
+    () => {
+      if (Date.now() - lastProgressMs > idleTimeoutMs) {
+        const left = [...pending].map(([p, r]) => `${p}@${r.from}<${r.to}`).join(', ');
+        fail(
+          new Error(
+            `no progress for ${idleTimeoutMs} ms (partitions left: ${left}); an open transaction may hold back the last stable offset`,
+          ),
+        );
+      }
+    },
+    Math.min(5_000, idleTimeoutMs),
+  );
   const advance = (partition: number, nextOffset: number, highWatermark: number) => {
+    lastProgressMs = Date.now();
     const range = pending.get(partition);
     if (!range) return;
     range.from = Math.max(range.from, nextOffset);
@@ -110,6 +129,7 @@ export async function readKafkaRanges(
       cause: error,
     });
   } finally {
+    clearInterval(watchdog);
     await consumer.disconnect().catch(() => {});
     const admin = kafka.admin();
     await admin
