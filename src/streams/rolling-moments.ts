@@ -50,11 +50,11 @@ export class RollingMoments {
   }
 
   /**
-   * Replaces the state with an exact two-pass computation over the ring `values`, reading `count` values
-   * oldest-first from slot `head` (wrapping at `values.length`), and resets the removal counter. O(count).
+   * Replaces the state with an exact two-pass computation over the ring `values[0 … cap)`, reading `count`
+   * values oldest-first from slot `head` (wrapping at `cap`, default `values.length`), and resets the removal
+   * counter. O(count).
    */
-  recompute(values: Float64Array, head: number, count: number): void {
-    const cap = values.length;
+  recompute(values: Float64Array, head: number, count: number, cap = values.length): void {
     let sum = 0;
     for (let i = 0, s = head; i < count; i++, s = s + 1 === cap ? 0 : s + 1) sum += values[s] as number;
     const mean = count === 0 ? 0 : sum / count;

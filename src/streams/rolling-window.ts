@@ -1,4 +1,4 @@
-import { OrderStatisticTree } from './order-statistic-tree.js';
+import { CountedBTree } from './counted-btree.js';
 import { RollingMoments } from './rolling-moments.js';
 
 /**
@@ -14,17 +14,19 @@ import { RollingMoments } from './rolling-moments.js';
  *   at most the allowed lateness).
  *
  * Costs: add / evict O(log w) expected (tree) + O(1) amortised for the moments (an exact O(w) recompute
- * every `capacity` removals, or when a dominant value leaves — see {@link RollingMoments}). Memory at capacity w: 8w (values) + 6w (tree links) bytes, + 8w for event times (time windows).
+ * every `capacity` removals, or when a dominant value leaves — see {@link RollingMoments}). Memory at capacity w: 8w (values) + the tree (about 5w bytes at w = 128), + 8w for event times (time windows).
  */
 export class RollingWindow {
   /** Maximum number of points. */
   readonly capacity: number;
-  /** Ring of values; slot `i` is tree node `i`. */
+  /**
+   * The window's whole storage as float64 (see {@link CountedBTree.f64}): the ring of values in
+   * `[0, capacity)`, then, for time windows, the ring of event times (ms) in `[capacity, 2·capacity)`.
+   */
   readonly values: Float64Array;
-  /** Ring of event times (ms), only for time windows. */
-  readonly times: Float64Array | null;
+  private readonly withTimes: boolean;
   /** Order statistics of the values in the window. */
-  readonly tree: OrderStatisticTree;
+  readonly tree: CountedBTree;
   /** Mean / variance of the values in the window. */
   readonly moments = new RollingMoments();
   /** Slot of the oldest arrival. */
@@ -37,15 +39,10 @@ export class RollingWindow {
       throw new RangeError(`window capacity must be a positive integer, got ${capacity}`);
     }
     this.capacity = capacity;
-    // One contiguous buffer per window: values, event times (time windows), tree links.
-    const timeBytes = withTimes ? 8 * capacity : 0;
-    const buffer = new ArrayBuffer(8 * capacity + timeBytes + OrderStatisticTree.linkBytes(capacity));
-    this.values = new Float64Array(buffer, 0, capacity);
-    this.times = withTimes ? new Float64Array(buffer, 8 * capacity, capacity) : null;
-    this.tree = new OrderStatisticTree(
-      this.values,
-      OrderStatisticTree.allocateLinks(capacity, buffer, 8 * capacity + timeBytes),
-    );
+    this.withTimes = withTimes;
+    // One contiguous buffer per window: values, event times (time windows), the tree's nodes.
+    this.tree = new CountedBTree(capacity, withTimes ? capacity : 0);
+    this.values = this.tree.f64;
   }
 
   /**
@@ -55,9 +52,7 @@ export class RollingWindow {
    * meaningless number (so the loads are not optimised away). O(w).
    */
   prefetch(): number {
-    return (
-      this.tree.prefetch() + prefetchF64(this.values) + (this.times === null ? 0 : prefetchF64(this.times))
-    );
+    return this.tree.prefetch();
   }
 
   /** Number of points in the window. */
@@ -71,7 +66,7 @@ export class RollingWindow {
     let slot = this.head + this.count;
     if (slot >= this.capacity) slot -= this.capacity;
     this.values[slot] = value;
-    if (this.times !== null) this.times[slot] = timestampMs;
+    if (this.withTimes) this.values[this.capacity + slot] = timestampMs;
     this.tree.insert(slot);
     this.moments.add(value);
     this.count++;
@@ -79,9 +74,10 @@ export class RollingWindow {
 
   /** Time windows: evicts from the front while the oldest arrival's event time is ≤ `cutoffMs`. */
   evictBefore(cutoffMs: number): void {
-    const times = this.times;
-    if (times === null) return;
-    while (this.count > 0 && (times[this.head] as number) <= cutoffMs) this.evictOldest();
+    if (!this.withTimes) return;
+    const values = this.values;
+    const cap = this.capacity;
+    while (this.count > 0 && (values[cap + this.head] as number) <= cutoffMs) this.evictOldest();
   }
 
   /** Value of the `i`-th oldest point (0 = oldest). */
@@ -93,10 +89,10 @@ export class RollingWindow {
 
   /** Event time of the `i`-th oldest point (0 for count windows, which do not keep times). */
   timeAt(i: number): number {
-    if (this.times === null) return 0;
+    if (!this.withTimes) return 0;
     let slot = this.head + i;
     if (slot >= this.capacity) slot -= this.capacity;
-    return this.times[slot] as number;
+    return this.values[this.capacity + slot] as number;
   }
 
   /** Removes the oldest arrival. */
@@ -108,14 +104,7 @@ export class RollingWindow {
     this.head = slot + 1 === this.capacity ? 0 : slot + 1;
     this.moments.remove(value);
     if (this.moments.needsRecompute(this.capacity)) {
-      this.moments.recompute(this.values, this.head, this.count);
+      this.moments.recompute(this.values, this.head, this.count, this.capacity);
     }
   }
-}
-
-/** Reads one element per 64-byte line of `a`. */
-function prefetchF64(a: Float64Array): number {
-  let acc = 0;
-  for (let i = 0; i < a.length; i += 8) acc += a[i] as number;
-  return acc;
 }

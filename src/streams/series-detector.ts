@@ -218,7 +218,7 @@ class RollingSeriesDetector implements SeriesDetector {
       m.removalsSinceRecompute = state.moments.removalsSinceRecompute;
     } else {
       // A resized window cannot continue bit-identically anyway: start from exact moments.
-      m.recompute(w.values, 0, w.size);
+      m.recompute(w.values, 0, w.size, w.capacity);
     }
     this.hasNewest = state.newestMs !== null;
     this.newestMs = state.newestMs ?? 0;

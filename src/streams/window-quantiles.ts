@@ -1,15 +1,15 @@
-import type { OrderStatisticTree } from './order-statistic-tree.js';
+import type { CountedBTree } from './counted-btree.js';
 
 const PAIR = new Float64Array(4);
 
 /**
- * Quantiles of the values in an {@link OrderStatisticTree}, using the linear-interpolation definition
+ * Quantiles of the values in an {@link CountedBTree}, using the linear-interpolation definition
  * (Hyndman–Fan type 7, the default of R and NumPy): with the values sorted as a₀ ≤ … ≤ aₙ₋₁ and
  * h = (n − 1)·p, `q(p) = a⌊h⌋ + (h − ⌊h⌋)·(a⌊h⌋₊₁ − a⌊h⌋)`. The median is q(0.5), Q1 = q(0.25), Q3 = q(0.75).
  *
  * Cost: one descent (a rank and its successor), expected O(log w). Returns 0 for an empty tree.
  */
-export function quantile(tree: OrderStatisticTree, p: number): number {
+export function quantile(tree: CountedBTree, p: number): number {
   const n = tree.size;
   if (n === 0) return 0;
   const h = (n - 1) * p;
@@ -42,11 +42,7 @@ export interface MadSearchHint {
  *
  * @param median the type-7 median of the tree, as returned by {@link quantile}.
  */
-export function medianAbsoluteDeviation(
-  tree: OrderStatisticTree,
-  median: number,
-  hint?: MadSearchHint,
-): number {
+export function medianAbsoluteDeviation(tree: CountedBTree, median: number, hint?: MadSearchHint): number {
   const n = tree.size;
   if (n < 2) return 0;
   const s = n >> 1;
@@ -113,7 +109,7 @@ export function medianAbsoluteDeviation(
 }
 
 /** P(i): A(i) ≥ B(K − 1 − i), with A(nA) = +∞ and B(−1) = −∞. Two selects. */
-function holds(tree: OrderStatisticTree, m: number, s: number, K: number, nA: number, i: number): boolean {
+function holds(tree: CountedBTree, m: number, s: number, K: number, nA: number, i: number): boolean {
   if (i >= nA || i >= K) return true;
   return m - tree.select(s - 1 - i) >= tree.select(s + K - 1 - i) - m;
 }
@@ -122,14 +118,7 @@ function holds(tree: OrderStatisticTree, m: number, s: number, K: number, nA: nu
  * PAIR ← [A(i − 1), A(i), B(K − 1 − i), B(K − i)] with out-of-range entries as −∞ (left) / +∞ (right).
  * Two paired descents.
  */
-function fetchBoundary(
-  tree: OrderStatisticTree,
-  m: number,
-  s: number,
-  K: number,
-  i: number,
-  n: number,
-): void {
+function fetchBoundary(tree: CountedBTree, m: number, s: number, K: number, i: number, n: number): void {
   const rA = s - 1 - i;
   if (rA >= 0) {
     tree.selectPair(rA, PAIR, 0); // a[s−1−i], a[s−i]

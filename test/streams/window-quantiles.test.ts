@@ -1,14 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { OrderStatisticTree } from '../../src/streams/order-statistic-tree.js';
+import { CountedBTree } from '../../src/streams/counted-btree.js';
 import { medianAbsoluteDeviation, quantile } from '../../src/streams/window-quantiles.js';
 import { naiveMad, naiveQuantile } from './naive-model.js';
 
-function treeOf(values: readonly number[]): OrderStatisticTree {
-  const keys = new Float64Array(Math.max(1, values.length));
-  const tree = new OrderStatisticTree(keys);
+function treeOf(values: readonly number[]): CountedBTree {
+  const tree = new CountedBTree(Math.max(1, values.length));
   values.forEach((v, i) => {
-    keys[i] = v;
+    tree.f64[i] = v;
     tree.insert(i);
   });
   return tree;

@@ -1,0 +1,668 @@
+/**
+ * Counted B+-tree of ring-buffer slots ordered by the value in the slot: the order-statistic structure of a
+ * rolling window.
+ *
+ * Leaves hold slot numbers (1 byte each for capacities ≤ 256, else 2 or 4), sorted by `(value, slot)`, which
+ * makes every key unique even with ties. Internal nodes hold, per child, the child id, the number of values
+ * below it and a separator — a copy of the smallest key `(value, slot)` the child may hold (a lower bound
+ * that stays valid after the key left, even when the slot is reused). Every query returns values only, so
+ * two trees holding the same multiset answer identically whatever their shapes: restore-then-continue is
+ * bit-identical.
+ *
+ * Constant fan-outs (leaves 16–32 slots, internal nodes 8–16 children; only the root and its only child may
+ * hold fewer), so every operation is O(B · log_B w) = O(log w) with few, contiguous cache lines: at w = 128
+ * the whole structure is one root and at most 8 leaves of 32 bytes. Rebalancing is top-down (split full
+ * nodes on the way down when inserting, borrow/merge minimal nodes on the way down when removing), no
+ * recursion, no allocation after construction.
+ *
+ * Storage: one ArrayBuffer, laid out as `[f64: values | extra f64 | separator values][ix: internal records,
+ * leaf sizes][leaf slots]`; the caller may use the "extra" float64 region (e.g. event times) so a whole
+ * rolling window is one contiguous block.
+ */
+
+/** Most slots in a leaf; a full leaf is split in two halves before an insert descends into it. */
+export const LEAF_MAX = 32;
+/** Fewest slots in a leaf that has siblings. */
+export const LEAF_MIN = LEAF_MAX >> 1;
+/** Most children of an internal node. */
+export const FAN_MAX = 16;
+/** Fewest children of a non-root internal node. */
+export const FAN_MIN = FAN_MAX >> 1;
+
+// Internal node record in `ix` (at node · STRIDE): [size, child × FAN_MAX, count × FAN_MAX, sepSlot × FAN_MAX].
+const CHILD = 1;
+const COUNT = 1 + FAN_MAX;
+const SEP_SLOT = 1 + 2 * FAN_MAX;
+const STRIDE = 1 + 3 * FAN_MAX;
+
+type SlotArray = Uint8Array | Uint16Array | Uint32Array;
+type IndexArray = Uint16Array | Int32Array;
+
+/**
+ * Exact worst-case pool sizes for `capacity` values: every leaf with a sibling holds ≥ LEAF_MIN slots and
+ * every non-root internal node ≥ FAN_MIN children (also right after a split), so level j holds at most
+ * max(1, ⌊nodes below / minimum⌋) nodes; the root level is the first with one node.
+ */
+function poolSizes(capacity: number): { leaves: number; nodes: number } {
+  const leaves = Math.max(1, Math.floor(capacity / LEAF_MIN));
+  let nodes = 0;
+  let level = leaves;
+  do {
+    level = Math.max(1, Math.floor(level / FAN_MIN));
+    nodes += level;
+  } while (level > 1);
+  return { leaves, nodes: nodes + (leaves >= FAN_MAX ? 1 : 0) };
+}
+
+/**
+ * Order statistics over the values of a ring buffer of `capacity` slots; see the module comment.
+ *
+ * @example
+ * const t = new CountedBTree(4);
+ * t.values[0] = 5; t.insert(0);
+ * t.values[1] = 2; t.insert(1);
+ * t.select(0); // 2
+ */
+export class CountedBTree {
+  /** Maximum number of values (slots 0 … capacity − 1). */
+  readonly capacity: number;
+  /**
+   * The whole storage as float64: `values` occupy `[0, capacity)`, the caller's extra region
+   * `[capacity, capacity + extra)`, separators follow. Write a slot's value before `insert(slot)` and keep
+   * it until `remove(slot)`.
+   */
+  readonly f64: Float64Array;
+  /** Offset in `f64` of the caller's extra float64 region. */
+  readonly extraOffset: number;
+  private readonly ix: IndexArray;
+  private readonly leaves: SlotArray;
+  private readonly sepBase: number;
+  private readonly leafSizeBase: number;
+  private readonly freeLeafBase: number;
+  private readonly freeNodeBase: number;
+  private freeLeafTop: number;
+  private freeNodeTop: number;
+  private root: number;
+  /** Number of internal levels (≥ 1): the root is always internal, leaves are `height` levels below. */
+  private height = 1;
+  private total = 0;
+
+  /** @param capacity maximum number of slots (≥ 1); @param extraF64 float64 words reserved for the caller. */
+  constructor(capacity: number, extraF64 = 0) {
+    if (!Number.isInteger(capacity) || capacity < 1) {
+      throw new RangeError(`CountedBTree capacity must be a positive integer, got ${capacity}`);
+    }
+    this.capacity = capacity;
+    const { leaves, nodes } = poolSizes(capacity);
+    const wide = capacity > 65_535;
+    const ixBytes = wide ? 4 : 2;
+    const slotBytes = capacity <= 256 ? 1 : capacity <= 65_536 ? 2 : 4;
+    const f64Words = capacity + extraF64 + nodes * FAN_MAX;
+    // ix: internal records, leaf sizes, free-leaf stack, free-node stack.
+    const ixWords = nodes * STRIDE + leaves + leaves + nodes;
+    const ixOffset = f64Words * 8;
+    const leafOffset = ixOffset + Math.ceil((ixWords * ixBytes) / 8) * 8;
+    const totalBytes = leafOffset + Math.ceil((leaves * LEAF_MAX * slotBytes) / 8) * 8;
+    const buffer = new ArrayBuffer(totalBytes);
+    this.f64 = new Float64Array(buffer);
+    this.extraOffset = capacity;
+    this.sepBase = capacity + extraF64;
+    this.ix = wide ? new Int32Array(buffer, ixOffset, ixWords) : new Uint16Array(buffer, ixOffset, ixWords);
+    const slotCount = leaves * LEAF_MAX;
+    this.leaves =
+      slotBytes === 1
+        ? new Uint8Array(buffer, leafOffset, slotCount)
+        : slotBytes === 2
+          ? new Uint16Array(buffer, leafOffset, slotCount)
+          : new Uint32Array(buffer, leafOffset, slotCount);
+    this.leafSizeBase = nodes * STRIDE;
+    this.freeLeafBase = this.leafSizeBase + leaves;
+    this.freeNodeBase = this.freeLeafBase + leaves;
+    const ix = this.ix;
+    for (let i = 0; i < leaves; i++) ix[this.freeLeafBase + i] = leaves - 1 - i;
+    for (let i = 0; i < nodes; i++) ix[this.freeNodeBase + i] = nodes - 1 - i;
+    this.freeLeafTop = leaves;
+    this.freeNodeTop = nodes;
+    this.root = this.allocNode();
+    const leaf = this.allocLeaf();
+    const r = this.root * STRIDE;
+    ix[r] = 1;
+    ix[r + CHILD] = leaf;
+    ix[r + COUNT] = 0;
+    ix[this.leafSizeBase + leaf] = 0;
+  }
+
+  /** The values region of {@link CountedBTree.f64} (`subarray(0, capacity)`), for callers that want a view. */
+  valuesView(): Float64Array {
+    return this.f64.subarray(0, this.capacity);
+  }
+
+  /** Number of values in the tree. O(1). */
+  get size(): number {
+    return this.total;
+  }
+
+  /** Number of internal levels above the leaves (for tests and diagnostics). */
+  get depth(): number {
+    return this.height;
+  }
+
+  /** Inserts slot `id` (not currently in the tree) with value `f64[id]`. O(log w). */
+  insert(id: number): void {
+    if (this.total >= this.capacity) throw new RangeError('CountedBTree.insert: tree is full');
+    const ix = this.ix;
+    const f64 = this.f64;
+    const v = f64[id] as number;
+    if (ix[this.root * STRIDE] === FAN_MAX) {
+      const top = this.allocNode();
+      const t = top * STRIDE;
+      ix[t] = 1;
+      ix[t + CHILD] = this.root;
+      ix[t + COUNT] = this.total;
+      this.root = top;
+      this.height++;
+      this.splitChild(top, 0, false);
+    }
+    let node = this.root;
+    for (let level = this.height; level >= 1; level--) {
+      const base = node * STRIDE;
+      let i = this.findChild(node, v, id);
+      const childIsLeaf = level === 1;
+      const c = ix[base + CHILD + i] as number;
+      const full = childIsLeaf ? ix[this.leafSizeBase + c] === LEAF_MAX : ix[c * STRIDE] === FAN_MAX;
+      if (full) {
+        this.splitChild(node, i, childIsLeaf);
+        const sv = f64[this.sepBase + node * FAN_MAX + i + 1] as number;
+        if (v > sv || (v === sv && id >= (ix[base + SEP_SLOT + i + 1] as number))) i++;
+      }
+      ix[base + COUNT + i] = (ix[base + COUNT + i] as number) + 1;
+      node = ix[base + CHILD + i] as number;
+    }
+    // node is a leaf with room: insert at the lower bound of (v, id).
+    const leaves = this.leaves;
+    const sizeAt = this.leafSizeBase + node;
+    const n = ix[sizeAt] as number;
+    const l0 = node * LEAF_MAX;
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const e = leaves[l0 + mid] as number;
+      const ev = f64[e] as number;
+      if (ev < v || (ev === v && e < id)) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let j = l0 + n; j > l0 + lo; j--) leaves[j] = leaves[j - 1] as number;
+    leaves[l0 + lo] = id;
+    ix[sizeAt] = n + 1;
+    this.total++;
+  }
+
+  /** Removes slot `id`, which must be in the tree with its value unchanged since insertion. O(log w). */
+  remove(id: number): void {
+    const ix = this.ix;
+    const f64 = this.f64;
+    const v = f64[id] as number;
+    let node = this.root;
+    for (let level = this.height; level >= 1; level--) {
+      const base = node * STRIDE;
+      let i = this.findChild(node, v, id);
+      if ((ix[base] as number) > 1) {
+        const c = ix[base + CHILD + i] as number;
+        const minimal = level === 1 ? ix[this.leafSizeBase + c] === LEAF_MIN : ix[c * STRIDE] === FAN_MIN;
+        if (minimal) i = level === 1 ? this.fixLeaf(node, i) : this.fixInternal(node, i);
+      }
+      ix[base + COUNT + i] = (ix[base + COUNT + i] as number) - 1;
+      node = ix[base + CHILD + i] as number;
+    }
+    const leaves = this.leaves;
+    const sizeAt = this.leafSizeBase + node;
+    const n = ix[sizeAt] as number;
+    const l0 = node * LEAF_MAX;
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const e = leaves[l0 + mid] as number;
+      const ev = f64[e] as number;
+      if (ev < v || (ev === v && e < id)) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo >= n || leaves[l0 + lo] !== id) {
+      this.rebuildCountsAfterFailedRemove(v, id);
+      throw new Error(`CountedBTree.remove: slot ${id} is not in the tree`);
+    }
+    for (let j = l0 + lo; j < l0 + n - 1; j++) leaves[j] = leaves[j + 1] as number;
+    ix[sizeAt] = n - 1;
+    this.total--;
+    // Collapse a root left with a single internal child.
+    while (this.height > 1 && ix[this.root * STRIDE] === 1) {
+      const old = this.root;
+      this.root = ix[old * STRIDE + CHILD] as number;
+      this.freeNode(old);
+      this.height--;
+    }
+  }
+
+  /**
+   * The value of rank `k` (0-based, ascending): `select(0)` is the minimum. Requires `0 ≤ k < size`.
+   * O(log w).
+   */
+  select(k: number): number {
+    if (!(k >= 0 && k < this.total)) {
+      throw new RangeError(`CountedBTree.select: rank ${k} out of range [0, ${this.total})`);
+    }
+    const ix = this.ix;
+    let node = this.root;
+    let rank = k;
+    for (let level = this.height; level >= 1; level--) {
+      let at = node * STRIDE + COUNT;
+      let c = ix[at] as number;
+      while (rank >= c) {
+        rank -= c;
+        c = ix[++at] as number;
+      }
+      node = ix[at - FAN_MAX] as number;
+    }
+    return this.f64[this.leaves[node * LEAF_MAX + rank] as number] as number;
+  }
+
+  /**
+   * Writes the values of ranks `k` and `k + 1` to `out[offset]` and `out[offset + 1]` (`+Infinity` when
+   * `k + 1 = size`). Requires `0 ≤ k < size`. O(log w).
+   */
+  selectPair(k: number, out: Float64Array, offset: number): void {
+    this.selectRun(k, 2, out, offset);
+  }
+
+  /**
+   * Writes the values of ranks `k … k + m − 1` to `out[offset …]`, `+Infinity` for ranks ≥ size. Requires
+   * `0 ≤ k < size`. O(log w + m).
+   */
+  selectRun(k: number, m: number, out: Float64Array, offset: number): void {
+    if (!(k >= 0 && k < this.total)) {
+      throw new RangeError(`CountedBTree.selectRun: rank ${k} out of range [0, ${this.total})`);
+    }
+    const ix = this.ix;
+    const f64 = this.f64;
+    const leaves = this.leaves;
+    let node = this.root;
+    let rank = k;
+    for (let level = this.height; level >= 1; level--) {
+      let at = node * STRIDE + COUNT;
+      let c = ix[at] as number;
+      while (rank >= c) {
+        rank -= c;
+        c = ix[++at] as number;
+      }
+      node = ix[at - FAN_MAX] as number;
+    }
+    const n = ix[this.leafSizeBase + node] as number;
+    const l = node * LEAF_MAX;
+    for (let j = 0; j < m; j++) {
+      if (rank >= n) {
+        if (k + j >= this.total) {
+          for (; j < m; j++) out[offset + j] = Number.POSITIVE_INFINITY;
+          return;
+        }
+        // Next leaf: descend again (rare: only when a run crosses a leaf boundary).
+        this.selectRun(k + j, m - j, out, offset + j);
+        return;
+      }
+      out[offset + j] = f64[leaves[l + rank] as number] as number;
+      rank++;
+    }
+  }
+
+  /** Number of values strictly less than `value`. O(log w). */
+  rankOf(value: number): number {
+    const ix = this.ix;
+    const f64 = this.f64;
+    let node = this.root;
+    let rank = 0;
+    for (let level = this.height; level >= 1; level--) {
+      const base = node * STRIDE;
+      const size = ix[base] as number;
+      const sep = this.sepBase + node * FAN_MAX;
+      let i = 0;
+      while (i + 1 < size && (f64[sep + i + 1] as number) < value) {
+        rank += ix[base + COUNT + i] as number;
+        i++;
+      }
+      node = ix[base + CHILD + i] as number;
+    }
+    const n = ix[this.leafSizeBase + node] as number;
+    const l0 = node * LEAF_MAX;
+    for (let j = 0; j < n; j++) if ((f64[this.leaves[l0 + j] as number] as number) < value) rank++;
+    return rank;
+  }
+
+  /** Reads one float64 per 64-byte cache line of the whole storage; returns a meaningless number. O(w). */
+  prefetch(): number {
+    const f64 = this.f64;
+    let acc = 0;
+    for (let i = 0; i < f64.length; i += 8) acc += f64[i] as number;
+    return acc;
+  }
+
+  /** Checks every structural invariant; throws on the first violation. O(w); for tests only. */
+  check(): void {
+    const ix = this.ix;
+    const f64 = this.f64;
+    let prevV = Number.NEGATIVE_INFINITY;
+    let prevS = -1;
+    let seen = 0;
+    const walk = (node: number, level: number, isRoot: boolean, loV: number, loS: number): number => {
+      if (level === 0) {
+        const n = ix[this.leafSizeBase + node] as number;
+        if (n > LEAF_MAX) throw new Error(`leaf ${node} overfull`);
+        for (let j = 0; j < n; j++) {
+          const e = this.leaves[node * LEAF_MAX + j] as number;
+          const ev = f64[e] as number;
+          if (ev < prevV || (ev === prevV && e <= prevS)) throw new Error('leaf keys out of order');
+          if (ev < loV || (ev === loV && e < loS)) throw new Error('key below its separator');
+          prevV = ev;
+          prevS = e;
+          seen++;
+        }
+        return n;
+      }
+      const base = node * STRIDE;
+      const size = ix[base] as number;
+      if (size < 1 || size > FAN_MAX) throw new Error(`node ${node} has ${size} children`);
+      let sum = 0;
+      for (let i = 0; i < size; i++) {
+        const c = ix[base + CHILD + i] as number;
+        const cv = i === 0 ? loV : (f64[this.sepBase + node * FAN_MAX + i] as number);
+        const cs = i === 0 ? loS : (ix[base + SEP_SLOT + i] as number);
+        const got = walk(c, level - 1, false, cv, cs);
+        if (got !== ix[base + COUNT + i]) throw new Error(`count mismatch under node ${node}`);
+        if (size > 1) {
+          const minimum = level === 1 ? LEAF_MIN : FAN_MIN;
+          const childSize = level === 1 ? ix[this.leafSizeBase + c] : ix[c * STRIDE];
+          if ((childSize as number) < minimum && !isRoot) throw new Error('underfull node');
+        }
+        sum += got;
+      }
+      return sum;
+    };
+    const total = walk(this.root, this.height, true, Number.NEGATIVE_INFINITY, -1);
+    if (total !== this.total || seen !== this.total) throw new Error('size mismatch');
+  }
+
+  /** Index of the child of `node` whose key range holds `(v, s)`. */
+  private findChild(node: number, v: number, s: number): number {
+    const ix = this.ix;
+    const f64 = this.f64;
+    const size = ix[node * STRIDE] as number;
+    const sep = this.sepBase + node * FAN_MAX;
+    const sepSlot = node * STRIDE + SEP_SLOT;
+    let i = 1;
+    while (i < size) {
+      const sv = f64[sep + i] as number;
+      if (v < sv || (v === sv && s < (ix[sepSlot + i] as number))) break;
+      i++;
+    }
+    return i - 1;
+  }
+
+  /** Splits the full child `i` of `parent` into two halves; the new right half becomes child `i + 1`. */
+  private splitChild(parent: number, i: number, childIsLeaf: boolean): void {
+    const ix = this.ix;
+    const f64 = this.f64;
+    const p = parent * STRIDE;
+    const a = ix[p + CHILD + i] as number;
+    let b: number;
+    let sepV: number;
+    let sepS: number;
+    let countA: number;
+    let countB: number;
+    if (childIsLeaf) {
+      b = this.allocLeaf();
+      const leaves = this.leaves;
+      const a0 = a * LEAF_MAX;
+      const b0 = b * LEAF_MAX;
+      for (let j = 0; j < LEAF_MIN; j++) leaves[b0 + j] = leaves[a0 + LEAF_MIN + j] as number;
+      ix[this.leafSizeBase + a] = LEAF_MIN;
+      ix[this.leafSizeBase + b] = LEAF_MAX - LEAF_MIN;
+      sepS = leaves[b0] as number;
+      sepV = f64[sepS] as number;
+      countA = LEAF_MIN;
+      countB = LEAF_MAX - LEAF_MIN;
+    } else {
+      b = this.allocNode();
+      const ra = a * STRIDE;
+      const rb = b * STRIDE;
+      const sa = this.sepBase + a * FAN_MAX;
+      const sb = this.sepBase + b * FAN_MAX;
+      countA = 0;
+      countB = 0;
+      for (let j = 0; j < FAN_MIN; j++) countA += ix[ra + COUNT + j] as number;
+      for (let j = 0; j < FAN_MAX - FAN_MIN; j++) {
+        ix[rb + CHILD + j] = ix[ra + CHILD + FAN_MIN + j] as number;
+        ix[rb + COUNT + j] = ix[ra + COUNT + FAN_MIN + j] as number;
+        ix[rb + SEP_SLOT + j] = ix[ra + SEP_SLOT + FAN_MIN + j] as number;
+        f64[sb + j] = f64[sa + FAN_MIN + j] as number;
+        countB += ix[rb + COUNT + j] as number;
+      }
+      ix[ra] = FAN_MIN;
+      ix[rb] = FAN_MAX - FAN_MIN;
+      sepV = f64[sb] as number;
+      sepS = ix[rb + SEP_SLOT] as number;
+    }
+    this.openGap(parent, i + 1);
+    ix[p + CHILD + i + 1] = b;
+    ix[p + COUNT + i] = countA;
+    ix[p + COUNT + i + 1] = countB;
+    ix[p + SEP_SLOT + i + 1] = sepS;
+    f64[this.sepBase + parent * FAN_MAX + i + 1] = sepV;
+  }
+
+  /** Child `i` of `parent` is a minimal leaf: borrow from a sibling or merge; returns its new index. */
+  private fixLeaf(parent: number, i: number): number {
+    const ix = this.ix;
+    const f64 = this.f64;
+    const leaves = this.leaves;
+    const p = parent * STRIDE;
+    const size = ix[p] as number;
+    const a = ix[p + CHILD + i] as number;
+    const na = ix[this.leafSizeBase + a] as number;
+    const a0 = a * LEAF_MAX;
+    const sep = this.sepBase + parent * FAN_MAX;
+    if (i + 1 < size) {
+      const b = ix[p + CHILD + i + 1] as number;
+      const nb = ix[this.leafSizeBase + b] as number;
+      const b0 = b * LEAF_MAX;
+      if (nb > LEAF_MIN) {
+        // Borrow the right sibling's smallest.
+        leaves[a0 + na] = leaves[b0] as number;
+        for (let j = 0; j < nb - 1; j++) leaves[b0 + j] = leaves[b0 + j + 1] as number;
+        ix[this.leafSizeBase + a] = na + 1;
+        ix[this.leafSizeBase + b] = nb - 1;
+        ix[p + COUNT + i] = (ix[p + COUNT + i] as number) + 1;
+        ix[p + COUNT + i + 1] = (ix[p + COUNT + i + 1] as number) - 1;
+        const first = leaves[b0] as number;
+        ix[p + SEP_SLOT + i + 1] = first;
+        f64[sep + i + 1] = f64[first] as number;
+        return i;
+      }
+      if (i === 0 || (ix[this.leafSizeBase + (ix[p + CHILD + i - 1] as number)] as number) === LEAF_MIN) {
+        // Merge the right sibling into this leaf.
+        for (let j = 0; j < nb; j++) leaves[a0 + na + j] = leaves[b0 + j] as number;
+        ix[this.leafSizeBase + a] = na + nb;
+        ix[p + COUNT + i] = (ix[p + COUNT + i] as number) + nb;
+        this.closeGap(parent, i + 1);
+        this.freeLeaf(b);
+        return i;
+      }
+    }
+    const l = ix[p + CHILD + i - 1] as number;
+    const nl = ix[this.leafSizeBase + l] as number;
+    const l0 = l * LEAF_MAX;
+    if (nl > LEAF_MIN) {
+      // Borrow the left sibling's largest.
+      for (let j = na; j > 0; j--) leaves[a0 + j] = leaves[a0 + j - 1] as number;
+      const moved = leaves[l0 + nl - 1] as number;
+      leaves[a0] = moved;
+      ix[this.leafSizeBase + a] = na + 1;
+      ix[this.leafSizeBase + l] = nl - 1;
+      ix[p + COUNT + i] = (ix[p + COUNT + i] as number) + 1;
+      ix[p + COUNT + i - 1] = (ix[p + COUNT + i - 1] as number) - 1;
+      ix[p + SEP_SLOT + i] = moved;
+      f64[sep + i] = f64[moved] as number;
+      return i;
+    }
+    // Merge this leaf into the left sibling.
+    for (let j = 0; j < na; j++) leaves[l0 + nl + j] = leaves[a0 + j] as number;
+    ix[this.leafSizeBase + l] = nl + na;
+    ix[p + COUNT + i - 1] = (ix[p + COUNT + i - 1] as number) + na;
+    this.closeGap(parent, i);
+    this.freeLeaf(a);
+    return i - 1;
+  }
+
+  /** Child `i` of `parent` is a minimal internal node: borrow from a sibling or merge; returns its new index. */
+  private fixInternal(parent: number, i: number): number {
+    const ix = this.ix;
+    const f64 = this.f64;
+    const p = parent * STRIDE;
+    const size = ix[p] as number;
+    const sep = this.sepBase + parent * FAN_MAX;
+    const a = ix[p + CHILD + i] as number;
+    const ra = a * STRIDE;
+    const sa = this.sepBase + a * FAN_MAX;
+    const na = ix[ra] as number;
+    if (i + 1 < size) {
+      const b = ix[p + CHILD + i + 1] as number;
+      const rb = b * STRIDE;
+      const sb = this.sepBase + b * FAN_MAX;
+      const nb = ix[rb] as number;
+      if (nb > FAN_MIN) {
+        // Move the right sibling's first child to our end.
+        const moved = ix[rb + COUNT] as number;
+        ix[ra + CHILD + na] = ix[rb + CHILD] as number;
+        ix[ra + COUNT + na] = moved;
+        ix[ra + SEP_SLOT + na] = ix[p + SEP_SLOT + i + 1] as number;
+        f64[sa + na] = f64[sep + i + 1] as number;
+        ix[p + SEP_SLOT + i + 1] = ix[rb + SEP_SLOT + 1] as number;
+        f64[sep + i + 1] = f64[sb + 1] as number;
+        this.closeGap(b, 0);
+        ix[ra] = na + 1;
+        ix[p + COUNT + i] = (ix[p + COUNT + i] as number) + moved;
+        ix[p + COUNT + i + 1] = (ix[p + COUNT + i + 1] as number) - moved;
+        return i;
+      }
+      if (i === 0 || ix[(ix[p + CHILD + i - 1] as number) * STRIDE] === FAN_MIN) {
+        // Merge the right sibling into this node.
+        for (let j = 0; j < nb; j++) {
+          ix[ra + CHILD + na + j] = ix[rb + CHILD + j] as number;
+          ix[ra + COUNT + na + j] = ix[rb + COUNT + j] as number;
+          ix[ra + SEP_SLOT + na + j] = ix[rb + SEP_SLOT + j] as number;
+          f64[sa + na + j] = f64[sb + j] as number;
+        }
+        ix[ra + SEP_SLOT + na] = ix[p + SEP_SLOT + i + 1] as number;
+        f64[sa + na] = f64[sep + i + 1] as number;
+        ix[ra] = na + nb;
+        ix[p + COUNT + i] = (ix[p + COUNT + i] as number) + (ix[p + COUNT + i + 1] as number);
+        this.closeGap(parent, i + 1);
+        this.freeNode(b);
+        return i;
+      }
+    }
+    const l = ix[p + CHILD + i - 1] as number;
+    const rl = l * STRIDE;
+    const sl = this.sepBase + l * FAN_MAX;
+    const nl = ix[rl] as number;
+    if (nl > FAN_MIN) {
+      // Move the left sibling's last child to our front.
+      this.openGap(a, 0);
+      const moved = ix[rl + COUNT + nl - 1] as number;
+      ix[ra + CHILD] = ix[rl + CHILD + nl - 1] as number;
+      ix[ra + COUNT] = moved;
+      ix[ra + SEP_SLOT + 1] = ix[p + SEP_SLOT + i] as number;
+      f64[sa + 1] = f64[sep + i] as number;
+      ix[p + SEP_SLOT + i] = ix[rl + SEP_SLOT + nl - 1] as number;
+      f64[sep + i] = f64[sl + nl - 1] as number;
+      ix[rl] = nl - 1;
+      ix[p + COUNT + i] = (ix[p + COUNT + i] as number) + moved;
+      ix[p + COUNT + i - 1] = (ix[p + COUNT + i - 1] as number) - moved;
+      return i;
+    }
+    // Merge this node into the left sibling.
+    for (let j = 0; j < na; j++) {
+      ix[rl + CHILD + nl + j] = ix[ra + CHILD + j] as number;
+      ix[rl + COUNT + nl + j] = ix[ra + COUNT + j] as number;
+      ix[rl + SEP_SLOT + nl + j] = ix[ra + SEP_SLOT + j] as number;
+      f64[sl + nl + j] = f64[sa + j] as number;
+    }
+    ix[rl + SEP_SLOT + nl] = ix[p + SEP_SLOT + i] as number;
+    f64[sl + nl] = f64[sep + i] as number;
+    ix[rl] = nl + na;
+    ix[p + COUNT + i - 1] = (ix[p + COUNT + i - 1] as number) + (ix[p + COUNT + i] as number);
+    this.closeGap(parent, i);
+    this.freeNode(a);
+    return i - 1;
+  }
+
+  /** Shifts entries `at …` of internal node `node` one position right (size + 1). */
+  private openGap(node: number, at: number): void {
+    const ix = this.ix;
+    const f64 = this.f64;
+    const r = node * STRIDE;
+    const s = this.sepBase + node * FAN_MAX;
+    const size = ix[r] as number;
+    for (let j = size; j > at; j--) {
+      ix[r + CHILD + j] = ix[r + CHILD + j - 1] as number;
+      ix[r + COUNT + j] = ix[r + COUNT + j - 1] as number;
+      ix[r + SEP_SLOT + j] = ix[r + SEP_SLOT + j - 1] as number;
+      f64[s + j] = f64[s + j - 1] as number;
+    }
+    ix[r] = size + 1;
+  }
+
+  /** Removes entry `at` of internal node `node`, shifting the rest left (size − 1). */
+  private closeGap(node: number, at: number): void {
+    const ix = this.ix;
+    const f64 = this.f64;
+    const r = node * STRIDE;
+    const s = this.sepBase + node * FAN_MAX;
+    const size = ix[r] as number;
+    for (let j = at; j < size - 1; j++) {
+      ix[r + CHILD + j] = ix[r + CHILD + j + 1] as number;
+      ix[r + COUNT + j] = ix[r + COUNT + j + 1] as number;
+      ix[r + SEP_SLOT + j] = ix[r + SEP_SLOT + j + 1] as number;
+      f64[s + j] = f64[s + j + 1] as number;
+    }
+    ix[r] = size - 1;
+  }
+
+  private allocLeaf(): number {
+    if (this.freeLeafTop === 0) throw new Error('CountedBTree: leaf pool exhausted (bug)');
+    return this.ix[this.freeLeafBase + --this.freeLeafTop] as number;
+  }
+
+  private freeLeaf(leaf: number): void {
+    this.ix[this.freeLeafBase + this.freeLeafTop++] = leaf;
+  }
+
+  private allocNode(): number {
+    if (this.freeNodeTop === 0) throw new Error('CountedBTree: node pool exhausted (bug)');
+    return this.ix[this.freeNodeBase + --this.freeNodeTop] as number;
+  }
+
+  private freeNode(node: number): void {
+    this.ix[this.freeNodeBase + this.freeNodeTop++] = node;
+  }
+
+  /** A remove of an absent slot decremented the counts on its path; add them back (the shape stays valid). */
+  private rebuildCountsAfterFailedRemove(v: number, id: number): void {
+    const ix = this.ix;
+    let node = this.root;
+    for (let level = this.height; level >= 1; level--) {
+      const base = node * STRIDE;
+      const i = this.findChild(node, v, id);
+      ix[base + COUNT + i] = (ix[base + COUNT + i] as number) + 1;
+      node = ix[base + CHILD + i] as number;
+    }
+  }
+}
