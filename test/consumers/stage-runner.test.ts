@@ -234,7 +234,11 @@ describe('stage runner on the in-process log', () => {
       if (sum === 3) throw new VigilError('VIGIL_ERR_CODEC_INVALID_EVENT', 'value does not match schema');
       return Buffer.from(JSON.stringify(output.value));
     };
-    const driver = await StageDriver.create({ binding: counterBinding(), encodeOutput: encodeOrFail, topics: counterTopics(1) });
+    const driver = await StageDriver.create({
+      binding: counterBinding(),
+      encodeOutput: encodeOrFail,
+      topics: counterTopics(1),
+    });
     await driver.startInstance();
     await driver.pipe([countRecord('a', 1), countRecord('a', 2), countRecord('a', 4)]);
     await driver.drain();
@@ -261,7 +265,12 @@ describe('stage runner on the in-process log', () => {
       };
       return producer;
     };
-    const driver = await StageDriver.create({ binding: counterBinding(), encodeOutput: encodeJson, topics: counterTopics(1), backend });
+    const driver = await StageDriver.create({
+      binding: counterBinding(),
+      encodeOutput: encodeJson,
+      topics: counterTopics(1),
+      backend,
+    });
     const runner = await driver.startInstance();
     await driver.pipe(Array.from({ length: 20 }, () => countRecord('a', 1)));
     await driver.drain();
