@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MIGRATIONS, runMigrations } from '../../src/storage/migrations.js';
+import { openIncidentStore } from '../../src/storage/open-incident-store.js';
+import { createPgSqlClient } from '../../src/storage/pg-sql-client.js';
+import { hypothesisEvent } from '../actions/support/hypothesis-fixture.js';
+import { describeIncidentStoreContract } from '../storage/incident-store-contract.js';
+
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://vigil:vigil@127.0.0.1:55432/vigil';
+
+let admin: pg.Client;
+const schemas: string[] = [];
+
+beforeAll(async () => {
+  admin = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 5000 });
+  try {
+    await admin.connect();
+  } catch (error) {
+    throw new Error(
+      `PostgreSQL at ${DATABASE_URL.replace(/:[^:@/]*@/, ':***@')} is not reachable (${(error as Error).message}): start it with \`npm run servers:start\` (or \`bash scripts/servers/postgres.sh start\`)`,
+    );
+  }
+});
+
+afterAll(async () => {
+  for (const schema of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await admin.end();
+});
+
+async function freshSchema(): Promise<string> {
+  const schema = `it_store_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  schemas.push(schema);
+  return schema;
+}
+
+describeIncidentStoreContract('PostgreSQL through pg', async () => {
+  const schema = await freshSchema();
+  const client = createPgSqlClient({ connectionString: DATABASE_URL, schema });
+  return {
+    client,
+    async dispose() {
+      await client.close();
+      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+    },
+  };
+});
+
+describe('PostgreSQL specifics', () => {
+  it('two processes migrating the same database at once apply each migration exactly once', async () => {
+    const schema = await freshSchema();
+    const a = createPgSqlClient({ connectionString: DATABASE_URL, schema });
+    const b = createPgSqlClient({ connectionString: DATABASE_URL, schema });
+    try {
+      const [ra, rb] = await Promise.all([runMigrations(a), runMigrations(b)]);
+      expect([...ra.applied, ...rb.applied].sort()).toEqual(MIGRATIONS.map((m) => m.version));
+      const rows = await a.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations');
+      expect(rows[0]!.n).toBe(MIGRATIONS.length);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('detects that this server has no TimescaleDB and keeps plain tables', async () => {
+    const available = await admin.query(`SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'`);
+    const schema = await freshSchema();
+    const opened = await openIncidentStore({ kind: 'postgres', connectionString: DATABASE_URL, schema });
+    try {
+      expect(opened.migrations.timescale).toBe(available.rowCount! > 0);
+      if (available.rowCount === 0) {
+        const [v2] = await opened.client.query<{ detail: string }>(
+          'SELECT detail FROM schema_migrations WHERE version = 2',
+        );
+        expect(v2!.detail).toBe('plain tables (timescaledb extension not available)');
+      }
+      await opened.store.recordHypothesisEvent(hypothesisEvent());
+      expect((await opened.store.listIncidents()).items).toHaveLength(1);
+    } finally {
+      await opened.store.close();
+    }
+  });
+});
