@@ -31,7 +31,13 @@ describe('incident memory (real embedder, pgvector on PGlite)', () => {
     expect(first.added).toHaveLength(incidents.length);
     expect(first.skipped).toEqual([]);
     let embedded = 0;
-    const counting: Embedder = { ...embedder, embed: (t) => ((embedded += t.length), embedder.embed(t)) };
+    const counting: Embedder = {
+      ...embedder,
+      embed: (texts) => {
+        embedded += texts.length;
+        return embedder.embed(texts);
+      },
+    };
     const second = await createIncidentMemory({ embedder: counting, store }).seed(incidents);
     expect(second.added).toEqual([]);
     expect(second.skipped).toHaveLength(incidents.length);
