@@ -1,0 +1,322 @@
+/**
+ * Detect-stage throughput on the real broker, against a no-op consumer of the same topic.
+ *
+ * N JSON metric points are produced (untimed) to a fresh 6-partition topic under a unique prefix. After
+ * two untimed warm-up passes (see {@link benchStage}), each pass starts a fresh consumer group on that same
+ * topic, in this order:
+ *  - `noop`: a kafkajs consumer group whose `eachBatch` only counts (read_committed, no auto-commit, one
+ *    partition at a time — the fetch settings of `src/consumers/kafka/kafka-group-consumer.ts`), timed
+ *    from connect until it has seen all N records;
+ *  - `exactlyOnce`: the detect stage as production builds it (`createDetectStage`, config from
+ *    `loadConfig`), timed from `start()` until its group has committed all N (`waitForGroupToDrain`);
+ *  - `atLeastOnce`: the same with `VIGIL_EXACTLY_ONCE=false`;
+ *  - `noop` once more at the end; the baseline is the mean of the two no-op passes that bracket the
+ *    detect passes (their difference shows the drift of the machine during the run).
+ * All passes start the same way (connect, join an empty group, fetch from the beginning), so their
+ * ratio is what matters. The detect stage runs in this process; the broker is a separate JVM on the same
+ * machine.
+ */
+import { createCodecs } from '../src/app/codecs.js';
+import { createDetectStage } from '../src/app/detect-stage.js';
+import { waitForGroupToDrain } from '../src/app/drain.js';
+import { createLogBackend } from '../src/app/log-backend.js';
+import { pipelineTopicSpecs } from '../src/app/pipeline-topics.js';
+import type { AppConfig } from '../src/config/app-config.js';
+import { silentLogger } from '../src/observability/logger.js';
+import { generateSyntheticStream } from '../src/synthetic/synthetic-metrics.js';
+import {
+  benchConfig,
+  cleanUp,
+  ensureTopicsWithRetry,
+  metricRecord,
+  produceAll,
+  rawKafka,
+} from './support/bench-kafka.js';
+import { elapsedMs, progress, round } from './support/progress.js';
+import { type BenchServers, uniqueBenchPrefix } from './support/servers.js';
+
+/** Parameters of {@link benchStage}. */
+export interface StageBenchOptions {
+  /** Metric points produced and consumed by every pass. */
+  readonly points: number;
+  /** Distinct series (record keys) the points are spread over, round-robin. */
+  readonly series: number;
+  /** Points of the untimed detect warm-up pass (on its own small topic). */
+  readonly warmupPoints: number;
+  /** Upper bound of one pass, ms. */
+  readonly passTimeoutMs: number;
+}
+
+/** One timed pass over the topic. */
+export interface StagePass {
+  /** Records consumed (for the detect stage: records it processed, including redeliveries). */
+  readonly records: number;
+  readonly elapsedMs: number;
+  readonly pointsPerSec: number;
+  /** CPU time of this process during the pass, per 1,000 points (ms). The broker's CPU is not included. */
+  readonly cpuMsPerKPoints: number;
+  /** From the start of the pass to the first record handed over (connect, group join, first fetch), ms. */
+  readonly firstRecordMs: number;
+  /** Rate after the first record: `records / (elapsedMs - firstRecordMs)`, points per second. */
+  readonly afterFirstRecordPointsPerSec: number;
+}
+
+/** A detect-stage pass, with the runner's own counters. */
+export interface DetectPass extends StagePass {
+  readonly batches: number;
+  readonly checkpoints: number;
+  readonly anomalies: number;
+  readonly deadLettered: number;
+}
+
+/** Result of {@link benchStage}. Rates are points per wall-clock second. */
+export interface StageBenchResult {
+  /** Detect stage, exactly-once (the production default). */
+  readonly pointsPerSec: number;
+  /** No-op kafkajs consumer: mean of the two timed passes before and after the detect passes. */
+  readonly noopPointsPerSec: number;
+  /** `pointsPerSec / noopPointsPerSec`. */
+  readonly ratioToNoop: number;
+  /** Detect stage with `VIGIL_EXACTLY_ONCE=false`. */
+  readonly atLeastOncePointsPerSec: number;
+  readonly atLeastOnceRatioToNoop: number;
+  readonly passes: {
+    /** Untimed warm-ups, reported for transparency. */
+    readonly warmNoop: StagePass;
+    readonly warmDetect: DetectPass;
+    readonly noop: StagePass;
+    readonly exactlyOnce: DetectPass;
+    readonly atLeastOnce: DetectPass;
+    readonly noopAgain: StagePass;
+  };
+  readonly produce: { readonly records: number; readonly elapsedMs: number; readonly pointsPerSec: number };
+  readonly parameters: {
+    readonly points: number;
+    readonly series: number;
+    readonly partitions: number;
+    readonly encoding: 'json';
+    readonly valueBytesAvg: number;
+    readonly warmupPoints: number;
+  };
+}
+
+const cpuMs = (since: NodeJS.CpuUsage) => {
+  const d = process.cpuUsage(since);
+  return (d.user + d.system) / 1000;
+};
+
+function pass(records: number, ms: number, cpu: number, firstRecordMs: number): StagePass {
+  return {
+    records,
+    elapsedMs: round(ms),
+    pointsPerSec: round(records / (ms / 1000)),
+    cpuMsPerKPoints: round(cpu / (records / 1000), 2),
+    firstRecordMs: round(firstRecordMs),
+    afterFirstRecordPointsPerSec: round(records / (Math.max(1, ms - firstRecordMs) / 1000)),
+  };
+}
+
+/** The no-op baseline: a consumer group that only counts what it is handed. */
+async function noopPass(
+  servers: BenchServers,
+  config: AppConfig,
+  groupId: string,
+  total: number,
+  timeoutMs: number,
+) {
+  const kafka = rawKafka(servers.kafkaBrokers, `${groupId}-client`);
+  const consumer = kafka.consumer({
+    groupId,
+    readUncommitted: false,
+    allowAutoTopicCreation: false,
+    sessionTimeout: config.kafka.sessionTimeoutMs,
+  });
+  let seen = 0;
+  let firstRecordMs = 0;
+  let done: () => void = () => {};
+  const allSeen = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+  const cpu = process.cpuUsage();
+  const started = process.hrtime.bigint();
+  let ms = 0;
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topics: [config.topics.names.metrics], fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: async ({ batch, resolveOffset }) => {
+        if (batch.messages.length === 0) return;
+        if (seen === 0) firstRecordMs = elapsedMs(started);
+        seen += batch.messages.length;
+        resolveOffset(batch.lastOffset());
+        if (seen >= total) done();
+      },
+    });
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      allSeen,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`no-op consumer saw ${seen} of ${total} records in ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+      }),
+    ]).finally(() => clearTimeout(timer));
+    ms = elapsedMs(started);
+  } finally {
+    await consumer.disconnect().catch(() => {});
+  }
+  return pass(seen, ms, cpuMs(cpu), firstRecordMs);
+}
+
+/** One detect-stage pass with a fresh group (and therefore a fresh, empty changelog). */
+async function detectPass(config: AppConfig, total: number, timeoutMs: number): Promise<DetectPass> {
+  const logger = silentLogger();
+  const backend = createLogBackend(config, logger);
+  const codecs = createCodecs(config);
+  try {
+    const admin = backend.admin();
+    await ensureTopicsWithRetry(admin, pipelineTopicSpecs(config));
+    const stage = createDetectStage({ config, backend, codecs, logger });
+    const cpu = process.cpuUsage();
+    const started = process.hrtime.bigint();
+    let firstRecordMs = 0;
+    const watch = setInterval(() => {
+      if (firstRecordMs === 0 && stage.stats.recordsIn > 0) firstRecordMs = elapsedMs(started);
+    }, 2);
+    try {
+      await stage.start();
+      await waitForGroupToDrain(admin, config.detect.groupId, config.topics.names.metrics, {
+        timeoutMs,
+        markerSlack: 1,
+        pollMs: 50,
+      });
+    } finally {
+      clearInterval(watch);
+    }
+    const ms = elapsedMs(started);
+    const cpuSpent = cpuMs(cpu);
+    await stage.stop();
+    const { stats } = stage;
+    if (stats.recordsIn < total - 6) {
+      throw new Error(`detect stage reported ${stats.recordsIn} records in, expected ${total}`);
+    }
+    return {
+      ...pass(total, ms, cpuSpent, firstRecordMs),
+      records: stats.recordsIn,
+      batches: stats.batches,
+      checkpoints: stats.checkpoints,
+      anomalies: stats.recordsOut,
+      deadLettered: stats.deadLettered,
+    };
+  } finally {
+    await backend.close();
+  }
+}
+
+/** The synthetic points of a pass: `points` over `series`, round-robin, recent event times, no incidents. */
+function stagePoints(points: number, series: number, seed: number) {
+  const pointsPerSeries = Math.max(1, Math.ceil(points / series));
+  const intervalMs = 1000;
+  const stream = generateSyntheticStream({
+    series,
+    pointsPerSeries,
+    incidentFraction: 0,
+    seed,
+    // Recent event times, so that time-based retention never touches the topic during the run.
+    startMs: Date.now() - pointsPerSeries * intervalMs,
+    intervalMs,
+    earliestIncidentIndex: 0,
+  });
+  return stream.points.slice(0, points);
+}
+
+/**
+ * Runs the passes described above over one freshly produced topic, then deletes the topics. Before the
+ * timed passes, two untimed warm-ups: a no-op pass over the same topic (JIT of the fetch path, broker page
+ * cache) and a detect pass over a small separate topic (JIT of decode, detectors, checkpoints).
+ */
+export async function benchStage(servers: BenchServers, opts: StageBenchOptions): Promise<StageBenchResult> {
+  const prefix = uniqueBenchPrefix('stage');
+  const warmPrefix = `${prefix}warm.`;
+  const groups = {
+    warmNoop: `${prefix}warm-noop`,
+    warmDetect: `${warmPrefix}detect`,
+    noop: `${prefix}noop`,
+    exactlyOnce: `${prefix}detect-eos`,
+    atLeastOnce: `${prefix}detect-alos`,
+    noopAgain: `${prefix}noop-again`,
+  };
+  const eosConfig = benchConfig(servers, prefix, groups.exactlyOnce);
+  const alosConfig = benchConfig(servers, prefix, groups.atLeastOnce, { VIGIL_EXACTLY_ONCE: 'false' });
+  const warmConfig = benchConfig(servers, warmPrefix, groups.warmDetect);
+  const topic = eosConfig.topics.names.metrics;
+  const kafka = rawKafka(servers.kafkaBrokers, `${prefix}admin`);
+  const backend = createLogBackend(eosConfig, silentLogger());
+  try {
+    const points = stagePoints(opts.points, opts.series, 20_261_125);
+    const records = points.map((p) => metricRecord(topic, p));
+    const valueBytes = records.reduce((sum, r) => sum + (r.value?.length ?? 0), 0);
+    const warmPoints = stagePoints(opts.warmupPoints, Math.min(opts.series, opts.warmupPoints), 7);
+    await ensureTopicsWithRetry(backend.admin(), [
+      ...pipelineTopicSpecs(eosConfig),
+      ...pipelineTopicSpecs(warmConfig),
+    ]);
+    progress(`stage: producing ${points.length} points over ${opts.series} series to ${topic}`);
+    const started = process.hrtime.bigint();
+    await produceAll(backend, records);
+    const produceMs = elapsedMs(started);
+    progress(`stage: produced in ${round(produceMs)} ms`);
+    await produceAll(
+      backend,
+      warmPoints.map((p) => metricRecord(warmConfig.topics.names.metrics, p)),
+    );
+
+    progress('stage: warm-up passes (no-op over the topic, detect over a small one)');
+    const warmNoop = await noopPass(servers, eosConfig, groups.warmNoop, points.length, opts.passTimeoutMs);
+    const warmDetect = await detectPass(warmConfig, warmPoints.length, opts.passTimeoutMs);
+
+    progress('stage: no-op consumer pass');
+    const noop = await noopPass(servers, eosConfig, groups.noop, points.length, opts.passTimeoutMs);
+    progress(`stage: no-op ${noop.pointsPerSec} points/s`);
+    progress('stage: detect stage, exactly-once');
+    const exactlyOnce = await detectPass(eosConfig, points.length, opts.passTimeoutMs);
+    progress(`stage: exactly-once ${exactlyOnce.pointsPerSec} points/s`);
+    progress('stage: detect stage, at-least-once');
+    const atLeastOnce = await detectPass(alosConfig, points.length, opts.passTimeoutMs);
+    progress(`stage: at-least-once ${atLeastOnce.pointsPerSec} points/s`);
+    progress('stage: no-op consumer pass again');
+    const noopAgain = await noopPass(servers, eosConfig, groups.noopAgain, points.length, opts.passTimeoutMs);
+    progress(`stage: no-op (again) ${noopAgain.pointsPerSec} points/s`);
+
+    // The no-op passes bracket the detect passes; their mean is the baseline.
+    const noopPointsPerSec = round((noop.pointsPerSec + noopAgain.pointsPerSec) / 2);
+    return {
+      pointsPerSec: exactlyOnce.pointsPerSec,
+      noopPointsPerSec,
+      ratioToNoop: round(exactlyOnce.pointsPerSec / noopPointsPerSec, 3),
+      atLeastOncePointsPerSec: atLeastOnce.pointsPerSec,
+      atLeastOnceRatioToNoop: round(atLeastOnce.pointsPerSec / noopPointsPerSec, 3),
+      passes: { warmNoop, warmDetect, noop, exactlyOnce, atLeastOnce, noopAgain },
+      produce: {
+        records: points.length,
+        elapsedMs: round(produceMs),
+        pointsPerSec: round(points.length / (produceMs / 1000)),
+      },
+      parameters: {
+        points: points.length,
+        series: opts.series,
+        partitions: eosConfig.topics.partitions,
+        encoding: 'json',
+        valueBytesAvg: round(valueBytes / Math.max(1, records.length)),
+        warmupPoints: warmPoints.length,
+      },
+    };
+  } finally {
+    await backend.close();
+    await cleanUp(kafka, prefix, Object.values(groups));
+  }
+}
