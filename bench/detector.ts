@@ -1,10 +1,14 @@
 /**
  * Throughput and memory benchmark of the series detector (src/streams).
  *
- * `npx tsx bench/detector.ts` prints the JSON result (about 30 s). Deterministic input: a seeded LCG drives
- * noisy series with occasional spikes; all four detectors are on. Rates are measured in CPU time of this
- * process (user + system; the loop is single-threaded), which is the "one core" rate and is not distorted
- * when other work shares the machine; the wall-clock rate is reported beside it.
+ * `node --expose-gc --import tsx bench/detector.ts` (or `npx tsx bench/detector.ts`) prints the JSON result
+ * (about 20 s). Deterministic input: a seeded LCG drives noisy series with occasional spikes; all four
+ * detectors are on. Rates are measured in CPU time of this process (user + system; the loop is
+ * single-threaded), which is the "one core" rate; the wall-clock rate is reported beside it.
+ *
+ * The timed points are split into blocks, alternating `update` and `updateScore` blocks so that both see
+ * the same machine conditions; each headline rate is the median block rate, and every block rate is
+ * reported too (on a shared machine the spread is the honest error bar).
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -14,12 +18,17 @@ import { serializeSeriesState } from '../src/streams/series-state.js';
 
 /** Result of {@link benchDetector}. Rates are points per CPU second on one core unless noted. */
 export interface DetectorBenchResult {
-  /** `update()` (full evaluation object per point) over `series` detectors round-robin. */
+  /** `update()` (full evaluation object per point, as the detect stage calls it) over `series` detectors
+   * round-robin: median of the block rates. */
   pointsPerSec: number;
-  /** The same run, points per wall-clock second. */
+  /** Every `update()` block rate, in run order. */
+  pointsPerSecBlocks: number[];
+  /** All `update()` points per wall-clock second. */
   wallPointsPerSec: number;
-  /** `updateScore()` (no allocation) over the same detectors. */
+  /** `updateScore()` (no allocation) over the same detectors: median of the block rates. */
   scoreOnlyPointsPerSec: number;
+  /** `update()` over 16 series (state in cache), median block rate: the compute-bound ceiling. */
+  inCachePointsPerSec: number;
   /** Naive baseline: recompute every statistic by sorting the window per point. */
   naivePointsPerSec: number;
   /** Heap + ArrayBuffer bytes per active series (10 000 series, full windows). */
@@ -51,30 +60,56 @@ export async function benchDetector(opts: {
       detectors[s]?.updateScore(t, input[(i * 7919 + s) & mask] as number);
   }
 
-  const rounds = Math.max(1, Math.floor(opts.points / opts.series));
+  const blocks = 5;
+  const rounds = Math.max(1, Math.floor(opts.points / opts.series / blocks));
+  const run = (list: SeriesDetector[], useUpdate: boolean, salt: number): number => {
+    const cpu = process.cpuUsage();
+    let hits = 0;
+    for (let r = 0; r < rounds; r++, t += 1000) {
+      const base = r * salt;
+      for (let s = 0; s < list.length; s++) {
+        const x = input[(base + s) & mask] as number;
+        const d = list[s] as SeriesDetector;
+        if (useUpdate) {
+          if (d.update(t, x).anomalous) hits++;
+        } else if (d.updateScore(t, x) >= 0.5) hits++;
+      }
+    }
+    sink += hits;
+    return (rounds * list.length) / cpuSeconds(cpu);
+  };
   let sink = 0;
-  let cpu = process.cpuUsage();
-  const wall = process.hrtime.bigint();
-  for (let r = 0; r < rounds; r++, t += 1000) {
-    for (let s = 0; s < opts.series; s++) {
-      const e = (detectors[s] as SeriesDetector).update(t, input[(r * 31 + s) & mask] as number);
-      if (e.anomalous) sink++;
-    }
+  const updateRates: number[] = [];
+  const scoreRates: number[] = [];
+  let wallNs = 0n;
+  for (let b = 0; b < blocks; b++) {
+    const w0 = process.hrtime.bigint();
+    updateRates.push(run(detectors, true, 31));
+    wallNs += process.hrtime.bigint() - w0;
+    scoreRates.push(run(detectors, false, 17));
   }
-  const pointsPerSec = (rounds * opts.series) / cpuSeconds(cpu);
-  const wallPointsPerSec = (rounds * opts.series) / (Number(process.hrtime.bigint() - wall) / 1e9);
+  const pointsPerSec = median(updateRates);
+  const wallPointsPerSec = (rounds * blocks * opts.series) / (Number(wallNs) / 1e9);
+  const scoreOnlyPointsPerSec = median(scoreRates);
 
-  cpu = process.cpuUsage();
-  for (let r = 0; r < rounds; r++, t += 1000) {
-    for (let s = 0; s < opts.series; s++) {
-      sink += (detectors[s] as SeriesDetector).updateScore(t, input[(r * 17 + s) & mask] as number);
+  // Compute-bound ceiling: the same work over 16 series, whose state stays in cache.
+  const few = detectors.slice(0, 16);
+  const fewRates: number[] = [];
+  const fewRounds = Math.max(1, Math.floor(opts.points / blocks / few.length / 4));
+  for (let b = 0; b < blocks; b++) {
+    const cpu = process.cpuUsage();
+    for (let r = 0; r < fewRounds; r++, t += 1000) {
+      for (let s = 0; s < few.length; s++) {
+        if ((few[s] as SeriesDetector).update(t, input[(r * 13 + s) & mask] as number).anomalous) sink++;
+      }
     }
+    fewRates.push((fewRounds * few.length) / cpuSeconds(cpu));
   }
-  const scoreOnlyPointsPerSec = (rounds * opts.series) / cpuSeconds(cpu);
+  const inCachePointsPerSec = median(fewRates);
 
   // The naive baseline sorts per point: run it on fewer points.
   const naivePoints = Math.min(opts.points, 100_000);
-  cpu = process.cpuUsage();
+  const cpu = process.cpuUsage();
   sink += naiveRun(config, input, naivePoints, Math.min(opts.series, 1000));
   const naivePointsPerSec = naivePoints / cpuSeconds(cpu);
 
@@ -84,13 +119,23 @@ export async function benchDetector(opts: {
   if (sink === Number.MIN_VALUE) console.log('unreachable');
   return {
     pointsPerSec,
+    pointsPerSecBlocks: updateRates.map(Math.round),
     wallPointsPerSec,
     scoreOnlyPointsPerSec,
+    inCachePointsPerSec,
     naivePointsPerSec,
     bytesPerSeries,
     gcForced,
     serializedBytesPerSeries,
   };
+}
+
+function median(xs: readonly number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 function cpuSeconds(since: NodeJS.CpuUsage): number {

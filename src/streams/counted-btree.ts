@@ -22,8 +22,12 @@
 
 /** Most slots in a leaf; a full leaf is split in two halves before an insert descends into it. */
 export const LEAF_MAX = 32;
-/** Fewest slots in a leaf that has siblings. */
-export const LEAF_MIN = LEAF_MAX >> 1;
+/**
+ * Fewest slots in a leaf that has siblings. Below half of LEAF_MAX so that the halves of a split leaf (16
+ * each) are not immediately minimal; 2·LEAF_MIN ≤ LEAF_MAX so that two minimal leaves can merge.
+ */
+export const LEAF_MIN = 10;
+const LEAF_HALF = LEAF_MAX >> 1;
 /** Most children of an internal node. */
 export const FAN_MAX = 16;
 /** Fewest children of a non-root internal node. */
@@ -86,6 +90,17 @@ export class CountedBTree {
   /** Number of internal levels (≥ 1): the root is always internal, leaves are `height` levels below. */
   private height = 1;
   private total = 0;
+  /**
+   * Two "fingers": the leaves most recently reached by {@link CountedBTree.select}, as (first rank, size,
+   * offset in `leaves`), most recent first. Queries at nearby ranks (a rank and its successor, the MAD
+   * search around Q1 and Q3) then cost O(1). Reset by every insert and remove.
+   */
+  private f0Start = 0;
+  private f0Size = 0;
+  private f0Base = 0;
+  private f1Start = 0;
+  private f1Size = 0;
+  private f1Base = 0;
 
   /** @param capacity maximum number of slots (≥ 1); @param extraF64 float64 words reserved for the caller. */
   constructor(capacity: number, extraF64 = 0) {
@@ -196,6 +211,8 @@ export class CountedBTree {
     leaves[l0 + lo] = id;
     ix[sizeAt] = n + 1;
     this.total++;
+    this.f0Size = 0;
+    this.f1Size = 0;
   }
 
   /** Removes slot `id`, which must be in the tree with its value unchanged since insertion. O(log w). */
@@ -235,6 +252,8 @@ export class CountedBTree {
     for (let j = l0 + lo; j < l0 + n - 1; j++) leaves[j] = leaves[j + 1] as number;
     ix[sizeAt] = n - 1;
     this.total--;
+    this.f0Size = 0;
+    this.f1Size = 0;
     // Collapse a root left with a single internal child.
     while (this.height > 1 && ix[this.root * STRIDE] === 1) {
       const old = this.root;
@@ -249,6 +268,15 @@ export class CountedBTree {
    * O(log w).
    */
   select(k: number): number {
+    const d0 = k - this.f0Start;
+    if (d0 >= 0 && d0 < this.f0Size) return this.f64[this.leaves[this.f0Base + d0] as number] as number;
+    const d1 = k - this.f1Start;
+    if (d1 >= 0 && d1 < this.f1Size) return this.f64[this.leaves[this.f1Base + d1] as number] as number;
+    return this.descend(k);
+  }
+
+  /** {@link CountedBTree.select} without the fingers; moves finger 0 to the leaf reached. */
+  private descend(k: number): number {
     if (!(k >= 0 && k < this.total)) {
       throw new RangeError(`CountedBTree.select: rank ${k} out of range [0, ${this.total})`);
     }
@@ -264,6 +292,12 @@ export class CountedBTree {
       }
       node = ix[at - FAN_MAX] as number;
     }
+    this.f1Start = this.f0Start;
+    this.f1Size = this.f0Size;
+    this.f1Base = this.f0Base;
+    this.f0Start = k - rank;
+    this.f0Size = ix[this.leafSizeBase + node] as number;
+    this.f0Base = node * LEAF_MAX;
     return this.f64[this.leaves[node * LEAF_MAX + rank] as number] as number;
   }
 
@@ -422,13 +456,13 @@ export class CountedBTree {
       const leaves = this.leaves;
       const a0 = a * LEAF_MAX;
       const b0 = b * LEAF_MAX;
-      for (let j = 0; j < LEAF_MIN; j++) leaves[b0 + j] = leaves[a0 + LEAF_MIN + j] as number;
-      ix[this.leafSizeBase + a] = LEAF_MIN;
-      ix[this.leafSizeBase + b] = LEAF_MAX - LEAF_MIN;
+      for (let j = 0; j < LEAF_MAX - LEAF_HALF; j++) leaves[b0 + j] = leaves[a0 + LEAF_HALF + j] as number;
+      ix[this.leafSizeBase + a] = LEAF_HALF;
+      ix[this.leafSizeBase + b] = LEAF_MAX - LEAF_HALF;
       sepS = leaves[b0] as number;
       sepV = f64[sepS] as number;
-      countA = LEAF_MIN;
-      countB = LEAF_MAX - LEAF_MIN;
+      countA = LEAF_HALF;
+      countB = LEAF_MAX - LEAF_HALF;
     } else {
       b = this.allocNode();
       const ra = a * STRIDE;
@@ -474,13 +508,14 @@ export class CountedBTree {
       const nb = ix[this.leafSizeBase + b] as number;
       const b0 = b * LEAF_MAX;
       if (nb > LEAF_MIN) {
-        // Borrow the right sibling's smallest.
-        leaves[a0 + na] = leaves[b0] as number;
-        for (let j = 0; j < nb - 1; j++) leaves[b0 + j] = leaves[b0 + j + 1] as number;
-        ix[this.leafSizeBase + a] = na + 1;
-        ix[this.leafSizeBase + b] = nb - 1;
-        ix[p + COUNT + i] = (ix[p + COUNT + i] as number) + 1;
-        ix[p + COUNT + i + 1] = (ix[p + COUNT + i + 1] as number) - 1;
+        // Borrow the right sibling's smallest, half the difference so the next removals need no fix.
+        const k = (nb - na + 1) >> 1;
+        for (let j = 0; j < k; j++) leaves[a0 + na + j] = leaves[b0 + j] as number;
+        for (let j = 0; j < nb - k; j++) leaves[b0 + j] = leaves[b0 + j + k] as number;
+        ix[this.leafSizeBase + a] = na + k;
+        ix[this.leafSizeBase + b] = nb - k;
+        ix[p + COUNT + i] = (ix[p + COUNT + i] as number) + k;
+        ix[p + COUNT + i + 1] = (ix[p + COUNT + i + 1] as number) - k;
         const first = leaves[b0] as number;
         ix[p + SEP_SLOT + i + 1] = first;
         f64[sep + i + 1] = f64[first] as number;
@@ -500,14 +535,15 @@ export class CountedBTree {
     const nl = ix[this.leafSizeBase + l] as number;
     const l0 = l * LEAF_MAX;
     if (nl > LEAF_MIN) {
-      // Borrow the left sibling's largest.
-      for (let j = na; j > 0; j--) leaves[a0 + j] = leaves[a0 + j - 1] as number;
-      const moved = leaves[l0 + nl - 1] as number;
-      leaves[a0] = moved;
-      ix[this.leafSizeBase + a] = na + 1;
-      ix[this.leafSizeBase + l] = nl - 1;
-      ix[p + COUNT + i] = (ix[p + COUNT + i] as number) + 1;
-      ix[p + COUNT + i - 1] = (ix[p + COUNT + i - 1] as number) - 1;
+      // Borrow the left sibling's largest (half the difference).
+      const k = (nl - na + 1) >> 1;
+      for (let j = na - 1; j >= 0; j--) leaves[a0 + j + k] = leaves[a0 + j] as number;
+      for (let j = 0; j < k; j++) leaves[a0 + j] = leaves[l0 + nl - k + j] as number;
+      const moved = leaves[a0] as number;
+      ix[this.leafSizeBase + a] = na + k;
+      ix[this.leafSizeBase + l] = nl - k;
+      ix[p + COUNT + i] = (ix[p + COUNT + i] as number) + k;
+      ix[p + COUNT + i - 1] = (ix[p + COUNT + i - 1] as number) - k;
       ix[p + SEP_SLOT + i] = moved;
       f64[sep + i] = f64[moved] as number;
       return i;

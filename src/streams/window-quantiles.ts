@@ -3,11 +3,12 @@ import type { CountedBTree } from './counted-btree.js';
 const PAIR = new Float64Array(4);
 
 /**
- * Quantiles of the values in an {@link CountedBTree}, using the linear-interpolation definition
+ * Quantiles of the values in a {@link CountedBTree}, using the linear-interpolation definition
  * (Hyndman–Fan type 7, the default of R and NumPy): with the values sorted as a₀ ≤ … ≤ aₙ₋₁ and
  * h = (n − 1)·p, `q(p) = a⌊h⌋ + (h − ⌊h⌋)·(a⌊h⌋₊₁ − a⌊h⌋)`. The median is q(0.5), Q1 = q(0.25), Q3 = q(0.75).
  *
- * Cost: one descent (a rank and its successor), expected O(log w). Returns 0 for an empty tree.
+ * Cost: one descent (the successor is read from the same leaf through the tree's finger), O(log w).
+ * Returns 0 for an empty tree.
  */
 export function quantile(tree: CountedBTree, p: number): number {
   const n = tree.size;
@@ -15,10 +16,9 @@ export function quantile(tree: CountedBTree, p: number): number {
   const h = (n - 1) * p;
   const lo = Math.floor(h);
   const frac = h - lo;
-  if (frac === 0 || lo + 1 >= n) return tree.select(lo);
-  tree.selectPair(lo, PAIR, 0);
-  const a = PAIR[0] as number;
-  return a + frac * ((PAIR[1] as number) - a);
+  const a = tree.select(lo);
+  if (frac === 0 || lo + 1 >= n) return a;
+  return a + frac * (tree.select(lo + 1) - a);
 }
 
 /** Search hint carried between calls of {@link medianAbsoluteDeviation}; it never changes a result. */
@@ -116,24 +116,21 @@ function holds(tree: CountedBTree, m: number, s: number, K: number, nA: number, 
 
 /**
  * PAIR ← [A(i − 1), A(i), B(K − 1 − i), B(K − i)] with out-of-range entries as −∞ (left) / +∞ (right).
- * Two paired descents.
+ * Four selects at two pairs of adjacent ranks (O(1) each through the tree's fingers after two descents).
  */
 function fetchBoundary(tree: CountedBTree, m: number, s: number, K: number, i: number, n: number): void {
   const rA = s - 1 - i;
   if (rA >= 0) {
-    tree.selectPair(rA, PAIR, 0); // a[s−1−i], a[s−i]
-    const aI = m - (PAIR[0] as number);
-    PAIR[0] = i >= 1 ? m - (PAIR[1] as number) : Number.NEGATIVE_INFINITY;
-    PAIR[1] = aI;
+    PAIR[0] = i >= 1 ? m - tree.select(rA + 1) : Number.NEGATIVE_INFINITY;
+    PAIR[1] = m - tree.select(rA);
   } else {
     PAIR[0] = m - tree.select(0);
     PAIR[1] = Number.POSITIVE_INFINITY;
   }
   const rB = s + K - 1 - i;
   if (i <= K - 1) {
-    tree.selectPair(rB, PAIR, 2); // a[s+K−1−i], a[s+K−i]
-    PAIR[2] = (PAIR[2] as number) - m;
-    PAIR[3] = rB + 1 < n ? (PAIR[3] as number) - m : Number.POSITIVE_INFINITY;
+    PAIR[2] = tree.select(rB) - m;
+    PAIR[3] = rB + 1 < n ? tree.select(rB + 1) - m : Number.POSITIVE_INFINITY;
   } else {
     PAIR[2] = Number.NEGATIVE_INFINITY;
     PAIR[3] = tree.select(s) - m;
