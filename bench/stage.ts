@@ -77,6 +77,12 @@ export interface StageBenchResult {
   readonly noopPointsPerSec: number;
   /** `pointsPerSec / noopPointsPerSec`. */
   readonly ratioToNoop: number;
+  /**
+   * The same comparison in CPU time of this process: no-op CPU per point (mean of the two passes) over the
+   * detect stage's CPU per point. Less sensitive than the wall-clock ratio to other load on the machine;
+   * equal to the rate ratio when both are CPU-bound on one core.
+   */
+  readonly cpuRatioToNoop: number;
   /** Detect stage with `VIGIL_EXACTLY_ONCE=false`. */
   readonly atLeastOncePointsPerSec: number;
   readonly atLeastOnceRatioToNoop: number;
@@ -294,10 +300,12 @@ export async function benchStage(servers: BenchServers, opts: StageBenchOptions)
 
     // The no-op passes bracket the detect passes; their mean is the baseline.
     const noopPointsPerSec = round((noop.pointsPerSec + noopAgain.pointsPerSec) / 2);
+    const noopCpu = (noop.cpuMsPerKPoints + noopAgain.cpuMsPerKPoints) / 2;
     return {
       pointsPerSec: exactlyOnce.pointsPerSec,
       noopPointsPerSec,
       ratioToNoop: round(exactlyOnce.pointsPerSec / noopPointsPerSec, 3),
+      cpuRatioToNoop: round(noopCpu / exactlyOnce.cpuMsPerKPoints, 3),
       atLeastOncePointsPerSec: atLeastOnce.pointsPerSec,
       atLeastOnceRatioToNoop: round(atLeastOnce.pointsPerSec / noopPointsPerSec, 3),
       passes: { warmNoop, warmDetect, noop, exactlyOnce, atLeastOnce, noopAgain },
