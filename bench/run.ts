@@ -144,6 +144,8 @@ async function main(): Promise<void> {
       speedup: round(detector.pointsPerSec / detector.naivePointsPerSec, 1),
       wallPointsPerSec: round(detector.wallPointsPerSec),
       scoreOnlyPointsPerSec: round(detector.scoreOnlyPointsPerSec),
+      inCachePointsPerSec: round(detector.inCachePointsPerSec),
+      pointsPerSecBlocks: detector.pointsPerSecBlocks.map((x) => round(x)),
       goalPointsPerSec: GOALS.detectorPointsPerSec,
       ratioToGoal: round(detector.pointsPerSec / GOALS.detectorPointsPerSec, 3),
       meetsGoal: detector.pointsPerSec >= GOALS.detectorPointsPerSec,
