@@ -6,7 +6,7 @@ import { pipelineTopicSpecs } from '../../src/app/pipeline-topics.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { generateSyntheticStream } from '../../src/synthetic/synthetic-metrics.js';
 import { checkDetections } from '../support/synthetic-check.js';
-import { startVigil } from '../support/vigil-process.js';
+import { startVigil, whileRunning } from '../support/vigil-process.js';
 import { metricRecords, produceAll } from './support/produce.js';
 import { integrationConfig, integrationEnv, requireServers, uniquePrefix } from './support/servers.js';
 import { readAnomalies } from './support/topic-reader.js';
@@ -56,7 +56,10 @@ describe('detector process killed with SIGKILL mid-stream', () => {
 
     // Second run: picks up from the committed offsets with the state of the changelog.
     const second = startVigil(['run', 'detect', '--no-demo', '--no-create-topics'], env);
-    await waitForGroupToDrain(admin, config.detect.groupId, topic, { timeoutMs: 240_000, markerSlack: 1 });
+    await whileRunning(
+      second,
+      waitForGroupToDrain(admin, config.detect.groupId, topic, { timeoutMs: 240_000, markerSlack: 1 }),
+    );
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
 
@@ -111,7 +114,10 @@ describe('detector process killed with SIGKILL mid-stream', () => {
     expect(committedTotal).toBeLessThan(total);
 
     const second = startVigil(['run', 'detect', '--no-demo', '--no-create-topics'], env2);
-    await waitForGroupToDrain(admin, config2.detect.groupId, topic, { timeoutMs: 240_000, markerSlack: 1 });
+    await whileRunning(
+      second,
+      waitForGroupToDrain(admin, config2.detect.groupId, topic, { timeoutMs: 240_000, markerSlack: 1 }),
+    );
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
     const secondStopped = second.logs().find((l) => l.msg === 'stage stopped');

@@ -53,6 +53,24 @@ export function startVigil(args: readonly string[], env: Record<string, string>)
   };
 }
 
+/**
+ * Races `work` against the process exiting: a process that dies early fails the test at once, with its
+ * output, instead of leaving the test waiting for a timeout.
+ */
+export async function whileRunning<T>(process: VigilProcess, work: Promise<T>): Promise<T> {
+  const died = process.exited.then((code) => {
+    throw new Error(`vigil exited early with ${code}:\n${process.stderr.slice(-40).join('\n')}`);
+  });
+  try {
+    return await Promise.race([work, died]);
+  } catch (error) {
+    if (error instanceof Error && !error.message.startsWith('vigil exited early')) {
+      error.message += `\n--- vigil stderr (last 40 lines) ---\n${process.stderr.slice(-40).join('\n')}`;
+    }
+    throw error;
+  }
+}
+
 /** Runs `vigil <args>` to completion; rejects with its output when it exits non-zero. */
 export async function runVigil(args: readonly string[], env: Record<string, string>): Promise<VigilProcess> {
   const process = startVigil(args, env);

@@ -139,6 +139,14 @@ export class KafkaLogBackend implements LogBackend {
         : {}),
     });
     await producer.connect();
+    if (transactional) {
+      // kafkajs initialises the transactional id lazily, at the first transaction. Do it now: this fences
+      // any previous producer with the same id and waits until the broker has aborted its open
+      // transaction, so state restored after this point is complete (no open transaction holds back the
+      // last stable offset). An empty transaction ends without a broker round trip.
+      const fence = await producer.transaction();
+      await fence.abort();
+    }
     let closed: Promise<void> | undefined;
     const handle: LogProducer = {
       send: async (records) => {
