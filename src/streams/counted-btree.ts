@@ -81,6 +81,11 @@ export class CountedBTree {
   private readonly ix: IndexArray;
   private readonly leaves: SlotArray;
   private readonly sepBase: number;
+  /** Length of the float64 region (values, extra, separators); integer regions follow. */
+  private readonly f64Words: number;
+  /** Elements per 64-byte line in `ix` and in `leaves`. */
+  private readonly ixLineStep: number;
+  private readonly leafLineStep: number;
   private readonly leafSizeBase: number;
   private readonly freeLeafBase: number;
   private readonly freeNodeBase: number;
@@ -122,6 +127,9 @@ export class CountedBTree {
     this.f64 = new Float64Array(buffer);
     this.extraOffset = capacity;
     this.sepBase = capacity + extraF64;
+    this.f64Words = f64Words;
+    this.ixLineStep = 64 / ixBytes;
+    this.leafLineStep = 64 / slotBytes;
     this.ix = wide ? new Int32Array(buffer, ixOffset, ixWords) : new Uint16Array(buffer, ixOffset, ixWords);
     const slotCount = leaves * LEAF_MAX;
     this.leaves =
@@ -275,6 +283,46 @@ export class CountedBTree {
     return this.descend(k);
   }
 
+  /**
+   * Writes the values at the ascending ranks `ranks[0 … m)` (each in [0, size)) to `out[0 … m)` in one
+   * pass over the root when the tree has one internal level (w ≤ 256 in steady state), else one select per
+   * rank. O(log w + m).
+   */
+  selectAscending(ranks: Int32Array, m: number, out: Float64Array): void {
+    if (this.height !== 1) {
+      for (let j = 0; j < m; j++) out[j] = this.select(ranks[j] as number);
+      return;
+    }
+    const ix = this.ix;
+    const f64 = this.f64;
+    const leaves = this.leaves;
+    const last = ranks[m - 1] as number;
+    if (!(last < this.total && (ranks[0] as number) >= 0)) {
+      throw new RangeError(`CountedBTree.selectAscending: ranks out of range [0, ${this.total})`);
+    }
+    let at = this.root * STRIDE + COUNT;
+    let start = 0;
+    let c = ix[at] as number;
+    for (let j = 0; j < m; j++) {
+      const k = ranks[j] as number;
+      while (k - start >= c) {
+        start += c;
+        c = ix[++at] as number;
+      }
+      const base = (ix[at - FAN_MAX] as number) * LEAF_MAX;
+      out[j] = f64[leaves[base + k - start] as number] as number;
+      // Fingers: the leaves of the first and the last rank (the MAD search probes near Q1 and Q3).
+      if (j === 0) {
+        this.f1Start = start;
+        this.f1Size = c;
+        this.f1Base = base;
+      }
+    }
+    this.f0Start = start;
+    this.f0Size = c;
+    this.f0Base = (ix[at - FAN_MAX] as number) * LEAF_MAX;
+  }
+
   /** {@link CountedBTree.select} without the fingers; moves finger 0 to the leaf reached. */
   private descend(k: number): number {
     if (!(k >= 0 && k < this.total)) {
@@ -371,12 +419,26 @@ export class CountedBTree {
     return rank;
   }
 
-  /** Reads one float64 per 64-byte cache line of the whole storage; returns a meaningless number. O(w). */
+  /**
+   * Reads one word per 64-byte cache line of the whole storage, in address order, and returns a
+   * meaningless number. When many series are interleaved the state is usually out of cache; touching it
+   * linearly first lets the CPU fetch every line in parallel instead of one miss per dependent load. The
+   * float64 region is summed (it holds values, never denormal bit patterns), the integer regions are
+   * XOR-ed. O(w).
+   */
   prefetch(): number {
     const f64 = this.f64;
+    const ix = this.ix;
+    const leaves = this.leaves;
+    const f64End = this.f64Words;
     let acc = 0;
-    for (let i = 0; i < f64.length; i += 8) acc += f64[i] as number;
-    return acc;
+    for (let i = 0; i < f64End; i += 8) acc += f64[i] as number;
+    let bits = 0;
+    const ixStep = this.ixLineStep;
+    for (let i = 0; i < ix.length; i += ixStep) bits ^= ix[i] as number;
+    const leafStep = this.leafLineStep;
+    for (let i = 0; i < leaves.length; i += leafStep) bits ^= leaves[i] as number;
+    return acc + bits;
   }
 
   /** Checks every structural invariant; throws on the first violation. O(w); for tests only. */

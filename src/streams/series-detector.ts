@@ -5,7 +5,7 @@ import { fenceScale, robustSigma, scaleFloor } from './robust-scale.js';
 import { RollingWindow } from './rolling-window.js';
 import { kthLargest, scoreFromStatistic } from './score-mapping.js';
 import { assertSeriesState, type SeriesDetectorState } from './series-state.js';
-import { type MadSearchHint, medianAbsoluteDeviation, quantile } from './window-quantiles.js';
+import { type MadSearchHint, medianAbsoluteDeviation, quartiles } from './window-quantiles.js';
 
 /** The verdict on one point, computed against the window as it was before the point. */
 export interface PointEvaluation {
@@ -68,36 +68,43 @@ const SCORE = 12; // 12..15
 const PREFETCH = 16; // sink for the prefetch loads, meaningless
 const OUT = new Float64Array(17);
 const ENABLED_SCORES = new Float64Array(4);
+const QUARTILES = new Float64Array(3);
 const NAMES = ['zscore', 'robust_z', 'iqr', 'ewma'] as const;
 
-class RollingSeriesDetector implements SeriesDetector {
-  private readonly window: RollingWindow;
-  private readonly isTime: boolean;
-  private readonly durationMs: number;
-  private readonly lateness: number;
-  private readonly warmup: number;
-  private readonly enabled: readonly [boolean, boolean, boolean, boolean];
-  private readonly thresholds: readonly [number, number, number, number];
-  private readonly alpha: number;
-  private readonly quorum: number;
-  private readonly combineThreshold: number;
-  private readonly floorRelative: number;
-  private readonly floorAbsolute: number;
-  private hasNewest = false;
-  private newestMs = 0;
-  private ewmaInitialized = false;
-  private ewmaMean = 0;
-  private ewmaVariance = 0;
-  /** Where the previous MAD search ended; speeds up the next one, never changes a result. */
-  private readonly madHint: MadSearchHint = { split: -1 };
+/**
+ * The config as the hot path reads it. Shared by every detector built from an equal config (one per
+ * distinct config, see {@link settingsFor}), so a series only pays for its own state.
+ */
+class DetectorSettings {
+  readonly capacity: number;
+  readonly isTime: boolean;
+  readonly durationMs: number;
+  readonly lateness: number;
+  readonly warmup: number;
+  readonly enabled: readonly [boolean, boolean, boolean, boolean];
+  /** Indices (0 zscore, 1 robust_z, 2 iqr, 3 ewma) of the enabled detectors, ascending. */
+  readonly enabledList: readonly number[];
+  readonly thresholds: readonly [number, number, number, number];
+  readonly alpha: number;
+  readonly quorum: number;
+  readonly combineThreshold: number;
+  readonly floorRelative: number;
+  readonly floorAbsolute: number;
 
   constructor(config: DetectorConfig) {
+    this.capacity = windowCapacity(config);
     this.isTime = config.window.kind === 'time';
     this.durationMs = config.window.kind === 'time' ? config.window.durationMs : Number.POSITIVE_INFINITY;
-    this.window = new RollingWindow(windowCapacity(config), this.isTime);
     this.lateness = config.allowedLatenessMs;
     this.warmup = config.warmupPoints;
-    this.enabled = [config.zscore.enabled, config.robustZ.enabled, config.iqr.enabled, config.ewma.enabled];
+    const enabled = [
+      config.zscore.enabled,
+      config.robustZ.enabled,
+      config.iqr.enabled,
+      config.ewma.enabled,
+    ] as const;
+    this.enabled = enabled;
+    this.enabledList = [0, 1, 2, 3].filter((d) => enabled[d]);
     this.thresholds = [
       config.zscore.threshold,
       config.robustZ.threshold,
@@ -110,6 +117,37 @@ class RollingSeriesDetector implements SeriesDetector {
     this.floorRelative = config.scaleFloor.relative;
     this.floorAbsolute = config.scaleFloor.absolute;
   }
+}
+
+/** Settings by config content; bounded (cleared past 64 distinct configs), never affects results. */
+const SETTINGS = new Map<string, DetectorSettings>();
+
+function settingsFor(config: DetectorConfig): DetectorSettings {
+  const key = JSON.stringify(config);
+  let settings = SETTINGS.get(key);
+  if (settings === undefined) {
+    if (SETTINGS.size >= 64) SETTINGS.clear();
+    settings = new DetectorSettings(config);
+    SETTINGS.set(key, settings);
+  }
+  return settings;
+}
+
+class RollingSeriesDetector implements SeriesDetector {
+  private readonly s: DetectorSettings;
+  private readonly window: RollingWindow;
+  private hasNewest = false;
+  private newestMs = 0;
+  private ewmaInitialized = false;
+  private ewmaMean = 0;
+  private ewmaVariance = 0;
+  /** Where the previous MAD search ended; speeds up the next one, never changes a result. */
+  private readonly madHint: MadSearchHint = { split: -1 };
+
+  constructor(config: DetectorConfig) {
+    this.s = settingsFor(config);
+    this.window = new RollingWindow(this.s.capacity, this.s.isTime);
+  }
 
   get size(): number {
     return this.window.size;
@@ -120,20 +158,8 @@ class RollingSeriesDetector implements SeriesDetector {
     const late = this.prepare(timestampMs, x);
     const n = this.window.size;
     const score = this.evaluate(x);
-    const warm = n >= this.warmup;
-    const readings: DetectorReading[] = [];
-    for (let d = 0; d < 4; d++) {
-      if (!this.enabled[d]) continue;
-      const statistic = OUT[STAT + d] as number;
-      const threshold = this.thresholds[d] as number;
-      readings.push({
-        detector: NAMES[d] as string,
-        statistic,
-        threshold,
-        score: OUT[SCORE + d] as number,
-        fired: statistic > threshold,
-      });
-    }
+    const warm = n >= this.s.warmup;
+    const readings = this.readings();
     const median = OUT[MEDIAN] as number;
     const mean = OUT[MEAN] as number;
     const direction: Direction = x < median || (x === median && x < mean) ? 'down' : 'up';
@@ -154,17 +180,46 @@ class RollingSeriesDetector implements SeriesDetector {
       warm,
       late,
       score,
-      anomalous: warm && score >= this.combineThreshold,
+      anomalous: warm && score >= this.s.combineThreshold,
       direction,
       readings,
       baseline,
     };
   }
 
+  /** The enabled detectors' readings of the last evaluation (OUT), as one array literal of exact size. */
+  private readings(): DetectorReading[] {
+    const on = this.s.enabledList;
+    switch (on.length) {
+      case 4:
+        return [this.reading(0), this.reading(1), this.reading(2), this.reading(3)];
+      case 3:
+        return [this.reading(on[0] as number), this.reading(on[1] as number), this.reading(on[2] as number)];
+      case 2:
+        return [this.reading(on[0] as number), this.reading(on[1] as number)];
+      case 1:
+        return [this.reading(on[0] as number)];
+      default:
+        return [];
+    }
+  }
+
+  private reading(d: number): DetectorReading {
+    const statistic = OUT[STAT + d] as number;
+    const threshold = this.s.thresholds[d] as number;
+    return {
+      detector: NAMES[d] as string,
+      statistic,
+      threshold,
+      score: OUT[SCORE + d] as number,
+      fired: statistic > threshold,
+    };
+  }
+
   updateScore(timestampMs: number, value: number): number {
     const x = value === 0 ? 0 : value;
     const late = this.prepare(timestampMs, x);
-    const warm = this.window.size >= this.warmup;
+    const warm = this.window.size >= this.s.warmup;
     const score = this.evaluate(x);
     if (!late) this.accept(timestampMs, x);
     return warm ? score : 0;
@@ -176,13 +231,13 @@ class RollingSeriesDetector implements SeriesDetector {
     const values = new Array<number>(n);
     for (let i = 0; i < n; i++) values[i] = w.valueAt(i);
     let timesMs: number[] | null = null;
-    if (this.isTime) {
+    if (this.s.isTime) {
       timesMs = new Array<number>(n);
       for (let i = 0; i < n; i++) timesMs[i] = w.timeAt(i);
     }
     return {
       version: 1,
-      window: { kind: this.isTime ? 'time' : 'count', capacity: w.capacity },
+      window: { kind: this.s.isTime ? 'time' : 'count', capacity: w.capacity },
       values,
       timesMs,
       newestMs: this.hasNewest ? this.newestMs : null,
@@ -199,7 +254,7 @@ class RollingSeriesDetector implements SeriesDetector {
   /** Loads `state` into this fresh detector (see {@link createSeriesDetector}). */
   restore(state: SeriesDetectorState): void {
     assertSeriesState(state);
-    const kind = this.isTime ? 'time' : 'count';
+    const kind = this.s.isTime ? 'time' : 'count';
     if (state.window.kind !== kind) {
       throw new VigilError(
         'VIGIL_ERR_STREAMS_STATE_MISMATCH',
@@ -236,8 +291,9 @@ class RollingSeriesDetector implements SeriesDetector {
       );
     }
     if (!this.hasNewest) return false;
-    if (timestampMs < this.newestMs - this.lateness) return true;
-    if (this.isTime && timestampMs > this.newestMs) this.window.evictBefore(timestampMs - this.durationMs);
+    if (timestampMs < this.newestMs - this.s.lateness) return true;
+    if (this.s.isTime && timestampMs > this.newestMs)
+      this.window.evictBefore(timestampMs - this.s.durationMs);
     return false;
   }
 
@@ -256,18 +312,19 @@ class RollingSeriesDetector implements SeriesDetector {
     OUT[PREFETCH] = w.prefetch(); // pull this series' state into cache in parallel (see RollingWindow.prefetch)
     const tree = w.tree;
     const mean = w.moments.mean;
-    const median = quantile(tree, 0.5);
-    const floor = scaleFloor(median, this.floorRelative, this.floorAbsolute);
+    quartiles(tree, QUARTILES, 0);
+    const q1 = QUARTILES[0] as number;
+    const median = QUARTILES[1] as number;
+    const q3 = QUARTILES[2] as number;
+    const floor = scaleFloor(median, this.s.floorRelative, this.s.floorAbsolute);
     let std = Math.sqrt(w.moments.sampleVariance());
     // Cancellation guard: a constant window must report exactly 0, not Welford residue. Residue is many
     // orders of magnitude below the values, so only then pay two selects to check min = max.
     if (std > 0 && std <= 1e-7 * (mean < 0 ? -mean : mean) + floor && tree.select(0) === tree.select(n - 1)) {
       std = 0;
     }
-    const q1 = quantile(tree, 0.25);
-    const q3 = quantile(tree, 0.75);
     const iqr = q3 - q1;
-    const enabled = this.enabled;
+    const enabled = this.s.enabled;
     const mad = medianAbsoluteDeviation(tree, median, this.madHint);
     OUT[MEAN] = mean;
     OUT[STD] = std;
@@ -284,18 +341,18 @@ class RollingSeriesDetector implements SeriesDetector {
     OUT[STAT + 2] = outside / fenceScale(iqr, std, floor);
     if (this.ewmaInitialized) {
       const es = Math.sqrt(this.ewmaVariance);
-      const ef = scaleFloor(ewma, this.floorRelative, this.floorAbsolute);
+      const ef = scaleFloor(ewma, this.s.floorRelative, this.s.floorAbsolute);
       OUT[STAT + 3] = (x > ewma ? x - ewma : ewma - x) / Math.max(es, ef);
     } else {
       OUT[STAT + 3] = 0;
     }
     let k = 0;
     for (let d = 0; d < 4; d++) {
-      const s = scoreFromStatistic(OUT[STAT + d] as number, this.thresholds[d] as number);
+      const s = scoreFromStatistic(OUT[STAT + d] as number, this.s.thresholds[d] as number);
       OUT[SCORE + d] = s;
       if (enabled[d]) ENABLED_SCORES[k++] = s;
     }
-    return kthLargest(ENABLED_SCORES, k, this.quorum);
+    return kthLargest(ENABLED_SCORES, k, this.s.quorum);
   }
 
   /** Adds an on-time point to the window and the EWMA. */
@@ -306,7 +363,7 @@ class RollingSeriesDetector implements SeriesDetector {
     }
     // A point already outside a time window on arrival (possible when durationMs < allowedLatenessMs) is
     // scored but changes nothing.
-    if (this.isTime && timestampMs <= this.newestMs - this.durationMs) return;
+    if (this.s.isTime && timestampMs <= this.newestMs - this.s.durationMs) return;
     this.window.push(timestampMs, x);
     if (!this.ewmaInitialized) {
       this.ewmaInitialized = true;
@@ -314,9 +371,9 @@ class RollingSeriesDetector implements SeriesDetector {
       this.ewmaVariance = 0;
     } else {
       const diff = x - this.ewmaMean;
-      const incr = this.alpha * diff;
+      const incr = this.s.alpha * diff;
       this.ewmaMean += incr;
-      this.ewmaVariance = (1 - this.alpha) * (this.ewmaVariance + diff * incr);
+      this.ewmaVariance = (1 - this.s.alpha) * (this.ewmaVariance + diff * incr);
     }
   }
 }

@@ -21,6 +21,36 @@ export function quantile(tree: CountedBTree, p: number): number {
   return a + frac * (tree.select(lo + 1) - a);
 }
 
+const RANKS = new Int32Array(6);
+const VALUES = new Float64Array(6);
+
+/**
+ * Q1, median and Q3 (type 7, as {@link quantile}) written to `out[offset … offset + 3)` in that order, from
+ * one pass over the tree. Zeros for an empty tree. O(log w).
+ */
+export function quartiles(tree: CountedBTree, out: Float64Array, offset: number): void {
+  const n = tree.size;
+  if (n === 0) {
+    out[offset] = 0;
+    out[offset + 1] = 0;
+    out[offset + 2] = 0;
+    return;
+  }
+  const last = n - 1;
+  for (let q = 0; q < 3; q++) {
+    const lo = Math.floor(last * (q + 1) * 0.25);
+    RANKS[2 * q] = lo;
+    RANKS[2 * q + 1] = lo < last ? lo + 1 : lo;
+  }
+  tree.selectAscending(RANKS, 6, VALUES);
+  for (let q = 0; q < 3; q++) {
+    const h = last * (q + 1) * 0.25;
+    const frac = h - (RANKS[2 * q] as number);
+    const a = VALUES[2 * q] as number;
+    out[offset + q] = frac === 0 ? a : a + frac * ((VALUES[2 * q + 1] as number) - a);
+  }
+}
+
 /** Search hint carried between calls of {@link medianAbsoluteDeviation}; it never changes a result. */
 export interface MadSearchHint {
   split: number;
