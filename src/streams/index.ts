@@ -2,8 +2,9 @@
  * Detection: pure rolling windows and online detectors with serialisable state.
  * See docs/adr/0002-order-statistics.md for the structure, quantile definition and scoring rules.
  */
+
+export { CountedBTree, FAN_MAX, FAN_MIN, LEAF_MAX, LEAF_MIN } from './counted-btree.js';
 export { DEFAULT_DETECTOR_CONFIG, type DetectorConfig, windowCapacity } from './detector-config.js';
-export { OrderStatisticTree } from './order-statistic-tree.js';
 export { fenceScale, IQR_TO_SIGMA, MAD_TO_SIGMA, robustSigma, scaleFloor } from './robust-scale.js';
 export { RollingMoments } from './rolling-moments.js';
 export { RollingWindow } from './rolling-window.js';
@@ -20,4 +21,4 @@ export {
   type SeriesDetectorState,
   serializeSeriesState,
 } from './series-state.js';
-export { type MadSearchHint, medianAbsoluteDeviation, quantile } from './window-quantiles.js';
+export { type MadSearchHint, medianAbsoluteDeviation, quantile, quartiles } from './window-quantiles.js';

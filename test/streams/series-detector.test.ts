@@ -382,3 +382,67 @@ describe('invalid points', () => {
     );
   });
 });
+
+describe('order statistics at the edges of the B+-tree', () => {
+  const extreme = fc.oneof(
+    fc.constantFrom(0, -0, 5e-324, -5e-324, 1e-300, -1e-300, 1e300, -1e300, 1, -1),
+    fc.integer({ min: -2, max: 2 }),
+    fc.double({ min: -1e300, max: 1e300, noNaN: true }),
+  );
+
+  it('median, Q1, Q3 and MAD are exact with ±0, subnormals and huge magnitudes (windows 1 … 40, count and time)', () => {
+    fc.assert(
+      fc.property(
+        configArb(),
+        fc.array(fc.record({ gap: fc.integer({ min: -20, max: 300 }), value: extreme }), { maxLength: 120 }),
+        (config, points) => {
+          const fast = createSeriesDetector(config);
+          const naive = new NaiveDetector(toNaive(config));
+          let t = 0;
+          for (const p of points) {
+            t += p.gap;
+            const e = fast.update(t, p.value);
+            // The detector normalises −0 to 0 before anything else; so does the stage's input.
+            const n = naive.update(t, p.value === 0 ? 0 : p.value);
+            expect(e.value).toBe(p.value === 0 ? 0 : p.value);
+            expect(e.baseline.count).toBe(n.count);
+            expect(e.baseline.median).toBe(n.median);
+            expect(e.baseline.q1).toBe(n.q1);
+            expect(e.baseline.q3).toBe(n.q3);
+            expect(e.baseline.mad).toBe(n.mad);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('agrees with the naive model on large windows (multi-level tree, 2-byte slots) under level shifts', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 200, max: 700 }),
+        fc.integer({ min: 1, max: 2 ** 31 }),
+        fc.boolean(),
+        (size, seed, time) => {
+          const c = config({
+            warmupPoints: 0,
+            window: time ? { kind: 'time', durationMs: 400_000, maxSize: size } : { kind: 'count', size },
+          });
+          const fast = createSeriesDetector(c);
+          const naive = new NaiveDetector(toNaive(c));
+          const r = noise(seed);
+          for (let i = 0; i < 1500; i++) {
+            // Level shifts and runs of ties move the MAD split far from its hint.
+            const level = Math.floor(i / 300) % 2 === 0 ? 0 : 50;
+            const rounded = i % 7 === 0 ? level : Math.round(level + 10 * r());
+            const v = rounded === 0 ? 0 : rounded; // Math.round can return −0
+            const e = fast.update(i * 1000, v);
+            const n = naive.update(i * 1000, v);
+            if (i % 5 === 0 || i > 1400) compare(e, n, 100);
+          }
+        },
+      ),
+      { numRuns: 6 },
+    );
+  });
+});

@@ -142,3 +142,24 @@ describe('deserializeSeriesState rejects garbage', () => {
     expect(() => serializeSeriesState(bad)).toThrow(/non-finite/);
   });
 });
+
+describe('restore into a rebuilt tree', () => {
+  it('continues bit-identically for windows above 256 slots (2-byte slots, two-level tree)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 257, max: 600 }), fc.integer({ min: 0, max: 2000 }), (size, split) => {
+        const config: DetectorConfig = { ...DEFAULT_DETECTOR_CONFIG, window: { kind: 'count', size } };
+        const original = createSeriesDetector(config);
+        const value = (i: number) => ((i * 7919) % 101) - 50 + (i % 13 === 0 ? 0.5 : 0);
+        for (let i = 0; i < split; i++) original.update(i * 1000, value(i));
+        const restored = createSeriesDetector(
+          config,
+          deserializeSeriesState(serializeSeriesState(original.snapshot())),
+        );
+        for (let i = split; i < split + 700; i++) {
+          expect(restored.update(i * 1000, value(i))).toStrictEqual(original.update(i * 1000, value(i)));
+        }
+      }),
+      { numRuns: 8 },
+    );
+  });
+});
