@@ -143,6 +143,13 @@ export interface GroupConsumerOptions {
   readonly fromBeginning?: boolean;
   /** Upper bound of bytes fetched per partition per batch. */
   readonly maxBytesPerPartition?: number;
+  /** Upper bound of bytes fetched per fetch request (all partitions). */
+  readonly maxBytes?: number;
+  /**
+   * How many partitions' batches may be processed at the same time (batches of one partition are always
+   * processed one at a time, in order). Default 1.
+   */
+  readonly partitionsConcurrently?: number;
   readonly sessionTimeoutMs?: number;
   readonly heartbeatIntervalMs?: number;
 }

@@ -3,8 +3,6 @@ import type { KeyedState, StoreBinding } from './stage.js';
 
 /** Changelog header: the input offset of the last record applied to this key's state. */
 export const SOURCE_OFFSET_HEADER = 'vigil.source-offset';
-/** Changelog header: the input topic the state was built from. */
-export const SOURCE_TOPIC_HEADER = 'vigil.source-topic';
 
 function readOffsetHeader(headers: Headers): number | undefined {
   const raw = headers[SOURCE_OFFSET_HEADER];
@@ -93,10 +91,7 @@ export class PartitionState<S> implements KeyedState<S> {
         partition: this.partition,
         key,
         value: state === undefined ? null : store.serialize(state),
-        headers: {
-          [SOURCE_TOPIC_HEADER]: this.inputTopic,
-          [SOURCE_OFFSET_HEADER]: String(this.appliedOffsets.get(key) ?? -1),
-        },
+        headers: { [SOURCE_OFFSET_HEADER]: String(this.appliedOffsets.get(key) ?? -1) },
       });
     }
     return records;

@@ -27,6 +27,15 @@ export interface RunnerTuning {
   /** First backoff between retries / pause length, ms; doubles up to `maxBackoffMs`. */
   readonly initialBackoffMs: number;
   readonly maxBackoffMs: number;
+  /**
+   * Bytes fetched per partition per batch. A batch is the unit of a checkpoint (one transaction), so
+   * larger batches mean fewer transactions and fewer changelog snapshots per input record.
+   */
+  readonly maxBytesPerPartition: number;
+  /** Bytes fetched per request over all partitions. */
+  readonly maxBytesPerFetch: number;
+  /** Partitions processed at the same time (each has its own state and producer). */
+  readonly partitionsConcurrently: number;
 }
 
 /** Defaults of {@link RunnerTuning}. */
@@ -36,6 +45,9 @@ export const DEFAULT_RUNNER_TUNING: RunnerTuning = Object.freeze({
   inlineRetries: 3,
   initialBackoffMs: 100,
   maxBackoffMs: 30_000,
+  maxBytesPerPartition: 8 * 1024 * 1024,
+  maxBytesPerFetch: 64 * 1024 * 1024,
+  partitionsConcurrently: 3,
 });
 
 /** Everything a stage runner needs. */
@@ -112,6 +124,9 @@ export function createStageRunner<In, S>(options: StageRunnerOptions<In, S>): St
     reportFailure = resolve;
   });
 
+  /** Exactly-once producers created as soon as a partition is assigned (fencing early, in parallel). */
+  const earlyProducers = new Map<number, Promise<LogProducer>>();
+
   const producerFor = (partition: number): Promise<LogProducer> => {
     if (exactlyOnce) {
       return backend.producer({ transactionalId: `${binding.groupId}.${binding.inputTopic}.${partition}` });
@@ -129,7 +144,9 @@ export function createStageRunner<In, S>(options: StageRunnerOptions<In, S>): St
     const started = now();
     stats.restoring++;
     try {
-      const producer = await producerFor(partition);
+      const early = earlyProducers.get(partition);
+      earlyProducers.delete(partition);
+      const producer = await (early ?? producerFor(partition));
       const committed =
         (await admin.committedOffsets(binding.groupId, binding.inputTopic)).get(partition) ?? -1;
       const state = new PartitionState<S>(binding.inputTopic, partition, binding.store);
@@ -438,6 +455,19 @@ export function createStageRunner<In, S>(options: StageRunnerOptions<In, S>): St
     for (const partition of [...tasks.keys()]) {
       if (!mine.includes(partition)) void dropTask(partition);
     }
+    for (const [partition, pending] of earlyProducers) {
+      if (mine.includes(partition)) continue;
+      earlyProducers.delete(partition);
+      void pending.then((p) => p.close()).catch(() => {});
+    }
+    if (exactlyOnce) {
+      for (const partition of mine) {
+        if (tasks.has(partition) || earlyProducers.has(partition) || building.has(partition)) continue;
+        const pending = producerFor(partition);
+        pending.catch(() => earlyProducers.delete(partition));
+        earlyProducers.set(partition, pending);
+      }
+    }
     log.info({ partitions: stats.assigned }, 'partitions assigned');
   };
 
@@ -460,6 +490,9 @@ export function createStageRunner<In, S>(options: StageRunnerOptions<In, S>): St
         groupId: binding.groupId,
         topics: [binding.inputTopic],
         fromBeginning: true,
+        maxBytesPerPartition: tuning.maxBytesPerPartition,
+        maxBytes: tuning.maxBytesPerFetch,
+        partitionsConcurrently: tuning.partitionsConcurrently,
         ...options.consumer,
       });
       await consumer.start({
@@ -496,6 +529,8 @@ export function createStageRunner<In, S>(options: StageRunnerOptions<In, S>): St
       stopping ??= (async () => {
         await consumer?.stop();
         for (const partition of [...tasks.keys()]) await dropTask(partition);
+        for (const pending of earlyProducers.values()) await pending.then((p) => p.close()).catch(() => {});
+        earlyProducers.clear();
         if (sharedProducer) await (await sharedProducer).close().catch(() => {});
         log.info({ ...summary(stats) }, 'stage stopped');
       })();

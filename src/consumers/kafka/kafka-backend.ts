@@ -1,4 +1,11 @@
-import { Kafka, type KafkaConfig, logLevel as KafkaLogLevel, type LogEntry, type Producer } from 'kafkajs';
+import {
+  type Admin,
+  Kafka,
+  type KafkaConfig,
+  logLevel as KafkaLogLevel,
+  type LogEntry,
+  type Producer,
+} from 'kafkajs';
 import type { Logger } from 'pino';
 import type {
   GroupConsumer,
@@ -66,18 +73,26 @@ export class KafkaLogBackend implements LogBackend {
     this.kafka = new Kafka(config);
   }
 
+  /** One admin client per backend, connected on first use and closed with the backend. */
+  private sharedAdmin: Promise<Admin> | undefined;
+
+  private connectedAdmin(): Promise<Admin> {
+    if (!this.sharedAdmin) {
+      const admin = this.kafka.admin();
+      const connecting = admin.connect().then(() => admin);
+      connecting.catch(() => {
+        if (this.sharedAdmin === connecting) this.sharedAdmin = undefined;
+      });
+      this.sharedAdmin = connecting;
+      this.opened.add({ close: () => admin.disconnect() });
+    }
+    return this.sharedAdmin;
+  }
+
   admin(): LogAdmin {
-    const kafka = this.kafka;
     const replicationFactor = this.connection.replicationFactor;
-    const withAdmin = async <T>(work: (admin: ReturnType<Kafka['admin']>) => Promise<T>): Promise<T> => {
-      const admin = kafka.admin();
-      await admin.connect();
-      try {
-        return await work(admin);
-      } finally {
-        await admin.disconnect();
-      }
-    };
+    const withAdmin = async <T>(work: (admin: Admin) => Promise<T>): Promise<T> =>
+      work(await this.connectedAdmin());
     return {
       ensureTopics: (specs) =>
         withAdmin(async (admin) => {

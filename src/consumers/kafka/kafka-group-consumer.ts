@@ -42,6 +42,7 @@ export class KafkaGroupConsumer implements GroupConsumer {
       ...(options.sessionTimeoutMs ? { sessionTimeout: options.sessionTimeoutMs } : {}),
       ...(options.heartbeatIntervalMs ? { heartbeatInterval: options.heartbeatIntervalMs } : {}),
       ...(options.maxBytesPerPartition ? { maxBytesPerPartition: options.maxBytesPerPartition } : {}),
+      ...(options.maxBytes ? { maxBytes: options.maxBytes } : {}),
     });
   }
 
@@ -67,7 +68,7 @@ export class KafkaGroupConsumer implements GroupConsumer {
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
+      partitionsConsumedConcurrently: this.options.partitionsConcurrently ?? 1,
       eachBatch: (payload) => this.eachBatch(payload, handlers),
     });
   }
