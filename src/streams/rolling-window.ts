@@ -2,8 +2,8 @@ import { CountedBTree } from './counted-btree.js';
 import { RollingMoments } from './rolling-moments.js';
 
 /**
- * A rolling window of finite values held in a ring buffer (arrival order), with an order-statistic tree
- * and Welford moments kept in step.
+ * A rolling window of finite values held in a ring buffer (arrival order), with the counted B+-tree over
+ * the ring's slots (the class extends {@link CountedBTree}) and Welford moments kept in step.
  *
  * Two eviction policies share this structure:
  * - **count**: `capacity` = size; adding to a full window evicts the oldest arrival.
@@ -13,19 +13,21 @@ import { RollingMoments } from './rolling-moments.js';
  *   point that arrived behind a newer one is evicted when it reaches the front (it can outlive the cut-off by
  *   at most the allowed lateness).
  *
- * Costs: add / evict O(log w) expected (tree) + O(1) amortised for the moments (an exact O(w) recompute
- * every `capacity` removals, or when a dominant value leaves — see {@link RollingMoments}). Memory at capacity w: 8w (values) + the tree (about 5w bytes at w = 128), + 8w for event times (time windows).
+ * Costs: add / evict O(log w) worst case (tree) + O(1) amortised for the moments (an exact O(w) recompute
+ * every `capacity` removals, or when a dominant value leaves — see {@link RollingMoments}). Memory in one
+ * ArrayBuffer: 8w (values) + 8w (event times, time windows only) + the tree's nodes (664 bytes at w = 128).
  */
-export class RollingWindow {
-  /** Maximum number of points. */
-  readonly capacity: number;
+export class RollingWindow extends CountedBTree {
   /**
    * The window's whole storage as float64 (see {@link CountedBTree.f64}): the ring of values in
    * `[0, capacity)`, then, for time windows, the ring of event times (ms) in `[capacity, 2·capacity)`.
    */
   readonly values: Float64Array;
   private readonly withTimes: boolean;
-  /** Order statistics of the values in the window. */
+  /**
+   * Order statistics of the values in the window: the window itself. A rolling window *is* its
+   * order-statistic ring (one object, so a cold series costs one dependent cache miss less).
+   */
   readonly tree: CountedBTree;
   /** Mean / variance of the values in the window. */
   readonly moments = new RollingMoments();
@@ -38,26 +40,11 @@ export class RollingWindow {
     if (!Number.isInteger(capacity) || capacity < 1) {
       throw new RangeError(`window capacity must be a positive integer, got ${capacity}`);
     }
-    this.capacity = capacity;
-    this.withTimes = withTimes;
     // One contiguous buffer per window: values, event times (time windows), the tree's nodes.
-    this.tree = new CountedBTree(capacity, withTimes ? capacity : 0);
-    this.values = this.tree.f64;
-  }
-
-  /**
-   * Reads one word per 64-byte cache line of the window's buffer, in address order. Tree descents are chains
-   * of dependent loads; when many series are interleaved the state is usually out of cache, and touching it
-   * linearly first lets the CPU fetch all lines in parallel instead of one miss per tree level. Returns a
-   * meaningless number (so the loads are not optimised away). O(w).
-   */
-  prefetch(): number {
-    return this.tree.prefetch();
-  }
-
-  /** Number of points in the window. */
-  get size(): number {
-    return this.count;
+    super(capacity, withTimes ? capacity : 0);
+    this.withTimes = withTimes;
+    this.tree = this;
+    this.values = this.f64;
   }
 
   /** Appends a point, evicting the oldest arrival first if the window is full. Expected O(log w). */
@@ -67,7 +54,7 @@ export class RollingWindow {
     if (slot >= this.capacity) slot -= this.capacity;
     this.values[slot] = value;
     if (this.withTimes) this.values[this.capacity + slot] = timestampMs;
-    this.tree.insert(slot);
+    this.insert(slot);
     this.moments.add(value);
     this.count++;
   }
@@ -99,7 +86,7 @@ export class RollingWindow {
   private evictOldest(): void {
     const slot = this.head;
     const value = this.values[slot] as number;
-    this.tree.remove(slot);
+    this.remove(slot);
     this.count--;
     this.head = slot + 1 === this.capacity ? 0 : slot + 1;
     this.moments.remove(value);
