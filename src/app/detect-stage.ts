@@ -39,5 +39,9 @@ export function createDetectStage(deps: DetectStageDeps): StageRunner {
     exactlyOnce: config.detect.exactlyOnce,
     logger,
     consumer: { sessionTimeoutMs: config.kafka.sessionTimeoutMs },
+    tuning: {
+      maxBytesPerPartition: config.kafka.fetchMaxBytesPerPartition,
+      partitionsConcurrently: config.kafka.partitionsConcurrently,
+    },
   });
 }

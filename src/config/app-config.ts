@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { actSettingsSchema } from '../agents/act/act-settings.js';
+import { memorySettingsSchema } from '../agents/memory/memory-settings.js';
+import { reasonChangelogTopic } from '../agents/reason/reason-binding.js';
+import { type ReasonSettings, parseReasonSettings, reasonSettingsSchema } from '../agents/reason/reason-settings.js';
 import { ConfigError } from '../errors.js';
 import type { DetectorConfig } from '../streams/index.js';
 import { loadDetectorSettingsFile, parseDetectorSettings } from './detector-settings.js';
@@ -34,6 +38,14 @@ const appConfigSchema = z
           .optional(),
         transactionTimeoutMs: z.number().int().min(1000).default(60_000),
         sessionTimeoutMs: z.number().int().min(6000).default(30_000),
+        /** Bytes fetched per partition per batch; a batch is one checkpoint (transaction). */
+        fetchMaxBytesPerPartition: z
+          .number()
+          .int()
+          .min(1024)
+          .default(8 * 1024 * 1024),
+        /** Partitions a stage processes at the same time. */
+        partitionsConcurrently: z.number().int().min(1).max(64).default(3),
       })
       .strict()
       .prefault({}),
@@ -77,6 +89,26 @@ const appConfigSchema = z
       .object({ level: z.enum(logLevels).default('info') })
       .strict()
       .prefault({}),
+    memory: memorySettingsSchema.prefault({}),
+    reason: reasonSettingsSchema.prefault({}),
+    act: actSettingsSchema.prefault({}),
+    storage: z
+      .object({
+        /** PostgreSQL connection string of the incident store; unset = embedded PGlite. */
+        databaseUrl: z
+          .string()
+          .regex(/^postgres(ql)?:\/\//, 'databaseUrl must be a postgres:// URL')
+          .optional(),
+        /** Schema (search_path) of the incident store tables on PostgreSQL; unset = the user's default. */
+        schema: z
+          .string()
+          .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'schema must be a lower-case SQL identifier')
+          .optional(),
+        /** Folder of the embedded PGlite incident store when no databaseUrl is set (Kafka mode). */
+        dataDir: z.string().min(1).default('.vigil/incidents'),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 
@@ -94,6 +126,10 @@ export interface TopicNames {
   readonly hypotheses: string;
   readonly hypothesesDeadLetter: string;
   readonly actions: string;
+  /** Compacted incident state of the reason stage, co-partitioned with `contexts`. */
+  readonly reasonChangelog: string;
+  /** Compacted dedup/cooldown/runbook state of the act stage, co-partitioned with `hypotheses`. */
+  readonly actChangelog: string;
 }
 
 /** The whole, validated, frozen configuration. Nothing else in Vigil reads `process.env`. */
@@ -105,7 +141,23 @@ export interface AppConfig {
   readonly topics: ParsedConfig['topics'] & { readonly names: TopicNames };
   readonly detect: Omit<ParsedConfig['detect'], 'detectors'> & { readonly detectors: DetectorConfig };
   readonly log: ParsedConfig['log'];
+  /** Memory stage settings (`memory:`, see docs/memory.md). */
+  readonly memory: ParsedConfig['memory'];
+  /** Reason stage settings (`reason:`, see docs/reasoning.md), LLM base URL and key variable resolved. */
+  readonly reason: ReasonSettings;
+  /** Act stage settings (`act:`, see docs/actions.md), notifier destinations from the environment. */
+  readonly act: ParsedConfig['act'];
+  /** Where the incident store lives (`storage:`). */
+  readonly storage: ParsedConfig['storage'];
+  /** Secrets read from the environment; never logged. */
+  readonly secrets: {
+    /** Value of the variable named by `reason.llm.apiKeyEnv`, if set. */
+    readonly llmApiKey: string | undefined;
+  };
 }
+
+/** Name of the generic webhook destination set by `VIGIL_WEBHOOK_URL` (policies notify `webhook:default`). */
+export const DEFAULT_WEBHOOK_NAME = 'default';
 
 /** Environment variables Vigil reads, and the config path each one sets. */
 export const ENVIRONMENT_VARIABLES: Readonly<Record<string, string>> = Object.freeze({
@@ -118,12 +170,27 @@ export const ENVIRONMENT_VARIABLES: Readonly<Record<string, string>> = Object.fr
   KAFKA_SASL_USERNAME: 'kafka.sasl.username',
   KAFKA_SASL_PASSWORD: 'kafka.sasl.password',
   KAFKA_SESSION_TIMEOUT_MS: 'kafka.sessionTimeoutMs (consumer group session timeout)',
+  KAFKA_FETCH_MAX_BYTES_PER_PARTITION: 'kafka.fetchMaxBytesPerPartition (batch size = checkpoint size)',
   SCHEMA_REGISTRY_URL: 'schemaRegistry.url (Confluent-compatible API base URL)',
   VIGIL_TOPIC_PREFIX: 'topics.prefix',
   VIGIL_PARTITIONS: 'topics.partitions',
   VIGIL_DETECTORS: 'detect.detectorsFile',
   VIGIL_DETECT_GROUP: 'detect.groupId (consumer group of the detect stage)',
-  VIGIL_EXACTLY_ONCE: 'detect.exactlyOnce (true/false)',
+  VIGIL_EXACTLY_ONCE: 'detect.exactlyOnce (true/false; applies to every stage)',
+  VIGIL_MEMORY_GROUP: 'memory.groupId (consumer group of the memory stage)',
+  VIGIL_REASON_GROUP: 'reason.groupId (consumer group of the reason stage)',
+  VIGIL_ACT_GROUP: 'act.groupId (consumer group of the act stage)',
+  VIGIL_MODELS_DIR: 'memory.modelsDir (embedding model folder, filled by `npm run models:fetch`)',
+  QDRANT_URL: 'memory.vectorStore.{backend: qdrant, qdrantUrl} (unset = pgvector in embedded PGlite)',
+  DATABASE_URL: 'storage.databaseUrl (incident store on PostgreSQL; unset = PGlite in storage.dataDir)',
+  VIGIL_DATA_DIR: 'storage.dataDir (PGlite incident store folder, default .vigil/incidents)',
+  SLACK_WEBHOOK_URL: 'act.notifiers.slack.webhookUrl (Slack incoming webhook)',
+  PAGERDUTY_ROUTING_KEY: 'act.notifiers.pagerduty.routingKey (PagerDuty Events API v2)',
+  VIGIL_WEBHOOK_URL: 'act.notifiers.webhooks.default.url (generic JSON webhook; policies notify it as webhook:default)',
+  VIGIL_ALLOWED_HOSTS:
+    'act.notifiers.allowedHosts (comma list added to the Slack/PagerDuty defaults; host or *.domain)',
+  '<reason.llm.apiKeyEnv>':
+    'the LLM API key, read from the variable the setting names (default OPENAI_API_KEY / ANTHROPIC_API_KEY)',
   LOG_LEVEL: 'log.level',
 });
 
@@ -151,6 +218,32 @@ function section(raw: Raw, name: string): Record<string, unknown> {
   return raw[name];
 }
 
+/** Sets `raw.<path>` to `value`, creating the objects on the way (keeps what the file has beside it). */
+function setPath(raw: Raw, path: readonly string[], value: unknown): void {
+  let node = raw as Record<string, unknown>;
+  for (const key of path.slice(0, -1)) {
+    const child = node[key];
+    if (!child || typeof child !== 'object' || Array.isArray(child)) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[path[path.length - 1]!] = value;
+}
+
+function getPath(raw: Raw, path: readonly string[]): unknown {
+  let node: unknown = raw;
+  for (const key of path) {
+    if (!node || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
+}
+
+const commaList = (value: string) =>
+  value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
+
 /** Overlays the environment on the raw file config. */
 function applyEnvironment(raw: Raw, env: Env): void {
   const set = (sectionName: string, key: string, value: unknown) => {
@@ -160,9 +253,7 @@ function applyEnvironment(raw: Raw, env: Env): void {
     set(
       'kafka',
       'brokers',
-      env.KAFKA_BROKERS.split(',')
-        .map((b) => b.trim())
-        .filter(Boolean),
+      commaList(env.KAFKA_BROKERS),
     );
   if (env.KAFKA_CLIENT_ID) set('kafka', 'clientId', env.KAFKA_CLIENT_ID);
   if (env.KAFKA_REPLICATION_FACTOR)
@@ -178,6 +269,13 @@ function applyEnvironment(raw: Raw, env: Env): void {
   if (env.KAFKA_SESSION_TIMEOUT_MS) {
     set('kafka', 'sessionTimeoutMs', parseInteger('KAFKA_SESSION_TIMEOUT_MS', env.KAFKA_SESSION_TIMEOUT_MS));
   }
+  if (env.KAFKA_FETCH_MAX_BYTES_PER_PARTITION) {
+    const bytes = parseInteger(
+      'KAFKA_FETCH_MAX_BYTES_PER_PARTITION',
+      env.KAFKA_FETCH_MAX_BYTES_PER_PARTITION,
+    );
+    set('kafka', 'fetchMaxBytesPerPartition', bytes);
+  }
   if (env.SCHEMA_REGISTRY_URL) set('schemaRegistry', 'url', env.SCHEMA_REGISTRY_URL);
   if (env.VIGIL_TOPIC_PREFIX !== undefined) set('topics', 'prefix', env.VIGIL_TOPIC_PREFIX);
   if (env.VIGIL_PARTITIONS)
@@ -186,8 +284,34 @@ function applyEnvironment(raw: Raw, env: Env): void {
   if (env.VIGIL_DETECT_GROUP) set('detect', 'groupId', env.VIGIL_DETECT_GROUP);
   if (env.VIGIL_EXACTLY_ONCE)
     set('detect', 'exactlyOnce', parseBool('VIGIL_EXACTLY_ONCE', env.VIGIL_EXACTLY_ONCE));
+  if (env.VIGIL_MEMORY_GROUP) set('memory', 'groupId', env.VIGIL_MEMORY_GROUP);
+  if (env.VIGIL_REASON_GROUP) set('reason', 'groupId', env.VIGIL_REASON_GROUP);
+  if (env.VIGIL_ACT_GROUP) set('act', 'groupId', env.VIGIL_ACT_GROUP);
+  if (env.VIGIL_MODELS_DIR) set('memory', 'modelsDir', env.VIGIL_MODELS_DIR);
+  if (env.QDRANT_URL) {
+    setPath(raw, ['memory', 'vectorStore', 'backend'], 'qdrant');
+    setPath(raw, ['memory', 'vectorStore', 'qdrantUrl'], env.QDRANT_URL);
+  }
+  if (env.DATABASE_URL) set('storage', 'databaseUrl', env.DATABASE_URL);
+  if (env.VIGIL_DATA_DIR) set('storage', 'dataDir', env.VIGIL_DATA_DIR);
+  if (env.SLACK_WEBHOOK_URL) setPath(raw, ['act', 'notifiers', 'slack', 'webhookUrl'], env.SLACK_WEBHOOK_URL);
+  if (env.PAGERDUTY_ROUTING_KEY) {
+    setPath(raw, ['act', 'notifiers', 'pagerduty', 'routingKey'], env.PAGERDUTY_ROUTING_KEY);
+  }
+  if (env.VIGIL_WEBHOOK_URL) {
+    setPath(raw, ['act', 'notifiers', 'webhooks', DEFAULT_WEBHOOK_NAME, 'url'], env.VIGIL_WEBHOOK_URL);
+  }
+  if (env.VIGIL_ALLOWED_HOSTS) {
+    const path = ['act', 'notifiers', 'allowedHosts'];
+    const current = getPath(raw, path);
+    const base = Array.isArray(current) ? current : DEFAULT_ALLOWED_HOSTS;
+    setPath(raw, path, [...new Set([...base, ...commaList(env.VIGIL_ALLOWED_HOSTS)])]);
+  }
   if (env.LOG_LEVEL) set('log', 'level', env.LOG_LEVEL);
 }
+
+/** The allow-list of notifier hosts when the config file sets none. */
+const DEFAULT_ALLOWED_HOSTS: readonly string[] = actSettingsSchema.parse({}).notifiers.allowedHosts;
 
 function readConfigFile(path: string): Raw {
   let text: string;
@@ -231,7 +355,7 @@ export function loadConfig(options: LoadConfigOptions): AppConfig {
   const raw: Raw = env.VIGIL_CONFIG ? readConfigFile(env.VIGIL_CONFIG) : {};
   applyEnvironment(raw, env);
   for (const [name, values] of Object.entries(options.overrides ?? {})) {
-    Object.assign(section(raw, name), values);
+    for (const [key, value] of Object.entries(values)) setPath(raw, [name, key], value);
   }
   const parsed = appConfigSchema.safeParse(raw);
   if (!parsed.success) throw configErrorFrom(parsed.error, source);
@@ -252,7 +376,10 @@ export function loadConfig(options: LoadConfigOptions): AppConfig {
     hypotheses: `${p}${c.topics.hypotheses}`,
     hypothesesDeadLetter: `${p}${c.topics.hypotheses}.dlq`,
     actions: `${p}${c.topics.actions}`,
+    reasonChangelog: reasonChangelogTopic(c.reason.groupId, p),
+    actChangelog: `${p}${c.act.groupId}.act.changelog`,
   };
+  const reason = parseReasonSettings(c.reason, source);
   return deepFreeze({
     mode: c.kafka.brokers ? 'kafka' : 'embedded',
     kafka: c.kafka,
@@ -260,5 +387,10 @@ export function loadConfig(options: LoadConfigOptions): AppConfig {
     topics: { ...c.topics, names },
     detect: { ...detect, detectors },
     log: c.log,
+    memory: c.memory,
+    reason,
+    act: c.act,
+    storage: c.storage,
+    secrets: { llmApiKey: env[reason.llm.apiKeyEnv] || undefined },
   });
 }

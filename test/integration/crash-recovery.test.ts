@@ -16,7 +16,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe('detector process killed with SIGKILL mid-stream', () => {
   const prefix = uniquePrefix('crash');
   const config = integrationConfig(prefix);
-  const env = integrationEnv(prefix, { LOG_LEVEL: 'info' });
+  // Small batches, so the kill lands in the middle of partitions and every partition has work left.
+  const env = integrationEnv(prefix, { LOG_LEVEL: 'info', KAFKA_FETCH_MAX_BYTES_PER_PARTITION: '65536' });
   const logger = silentLogger();
   const backend = createLogBackend(config, logger);
   const codecs = createCodecs(config);
@@ -81,7 +82,7 @@ describe('detector process killed with SIGKILL mid-stream', () => {
   it('SIGTERM mid-stream: commits the batch in flight, leaves the group at once, and the restart continues exactly', async () => {
     const prefix2 = uniquePrefix('sigterm');
     const config2 = integrationConfig(prefix2);
-    const env2 = integrationEnv(prefix2, { LOG_LEVEL: 'info' });
+    const env2 = integrationEnv(prefix2, { LOG_LEVEL: 'info', KAFKA_FETCH_MAX_BYTES_PER_PARTITION: '65536' });
     const stream = generateSyntheticStream({
       series: 400,
       pointsPerSeries: 150,
