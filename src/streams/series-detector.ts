@@ -32,7 +32,9 @@ export interface PointEvaluation {
 /**
  * Online anomaly detector for one time series. Pure and deterministic: no clock, no randomness, no I/O.
  *
- * Per point, expected cost O(log² w) for the MAD and O(log w) for everything else (w = window size).
+ * Per point: O(log w) worst case for the window update and the quartiles, O(log w) for the MAD when its
+ * search hint is close (the common case) and O(log² w) at worst, amortised O(1) for the moments (w = window
+ * size; see docs/adr/0002-order-statistics.md).
  * `update` allocates the returned evaluation (about ten small objects); `updateScore` performs the same
  * state transition without allocating.
  */
