@@ -125,7 +125,27 @@ class DetectorSettings {
 const SETTINGS = new Map<string, DetectorSettings>();
 
 function settingsFor(config: DetectorConfig): DetectorSettings {
-  const key = JSON.stringify(config);
+  // Every field the settings read, numbers via String() (JSON would map NaN and ±Infinity alike to null).
+  const w = config.window;
+  const key = [
+    w.kind,
+    w.kind === 'count' ? w.size : `${w.durationMs}/${w.maxSize}`,
+    config.warmupPoints,
+    config.allowedLatenessMs,
+    config.zscore.enabled,
+    config.zscore.threshold,
+    config.robustZ.enabled,
+    config.robustZ.threshold,
+    config.iqr.enabled,
+    config.iqr.k,
+    config.ewma.enabled,
+    config.ewma.alpha,
+    config.ewma.threshold,
+    config.combine.threshold,
+    config.combine.quorum,
+    config.scaleFloor.relative,
+    config.scaleFloor.absolute,
+  ].join(' ');
   let settings = SETTINGS.get(key);
   if (settings === undefined) {
     if (SETTINGS.size >= 64) SETTINGS.clear();
@@ -266,7 +286,10 @@ class RollingSeriesDetector implements SeriesDetector {
     const w = this.window;
     const n = state.values.length;
     const from = n > w.capacity ? n - w.capacity : 0;
-    for (let i = from; i < n; i++) w.push(state.timesMs?.[i] ?? 0, state.values[i] as number);
+    for (let i = from; i < n; i++) {
+      const v = state.values[i] as number;
+      w.push(state.timesMs?.[i] ?? 0, v === 0 ? 0 : v); // as update() does: −0 never enters the window
+    }
     const m = w.moments;
     if (from === 0 && state.window.capacity === w.capacity) {
       m.mean = state.moments.mean;

@@ -446,3 +446,26 @@ describe('order statistics at the edges of the B+-tree', () => {
     );
   });
 });
+
+describe('settings shared between detectors', () => {
+  it('detectors with configs differing in one field do not share settings', () => {
+    const base = config({ warmupPoints: 0 });
+    const variants: DetectorConfig[] = [
+      base,
+      { ...base, zscore: { enabled: true, threshold: Number.POSITIVE_INFINITY } },
+      { ...base, zscore: { enabled: true, threshold: Number.NaN } },
+      { ...base, combine: { threshold: 0.5, quorum: 1 } },
+      { ...base, window: { kind: 'time', durationMs: 128, maxSize: 128 } },
+    ];
+    const results = variants.map((c) => {
+      const d = createSeriesDetector(c);
+      for (let i = 0; i < 20; i++) d.update(i, i % 3);
+      const e = d.update(20, 9);
+      return [e.readings[0]?.threshold, e.score];
+    });
+    expect(results[0]).toEqual([3, expect.any(Number)]);
+    expect(results[1]?.[0]).toBe(Number.POSITIVE_INFINITY);
+    expect(results[2]?.[0]).toBeNaN();
+    expect(results[3]?.[1]).toBeGreaterThan(results[0]?.[1] as number);
+  });
+});
