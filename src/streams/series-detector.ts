@@ -163,8 +163,11 @@ class RollingSeriesDetector implements SeriesDetector {
   private ewmaInitialized = false;
   private ewmaMean = 0;
   private ewmaVariance = 0;
-  /** Where the previous MAD search ended; speeds up the next one, never changes a result. */
-  private readonly madHint: MadSearchHint = { split: -1 };
+  /**
+   * Where the previous MAD search ended (the detector is its own {@link MadSearchHint}: one object less
+   * to miss in cache); speeds up the next search, never changes a result.
+   */
+  split = -1;
 
   constructor(config: DetectorConfig) {
     this.s = settingsFor(config);
@@ -350,7 +353,7 @@ class RollingSeriesDetector implements SeriesDetector {
     }
     const iqr = q3 - q1;
     const enabled = this.s.enabled;
-    const mad = medianAbsoluteDeviation(tree, median, this.madHint);
+    const mad = medianAbsoluteDeviation(tree, median, this);
     OUT[MEAN] = mean;
     OUT[STD] = std;
     OUT[MEDIAN] = median;
