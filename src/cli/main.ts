@@ -37,10 +37,10 @@ ${Object.entries(ENVIRONMENT_VARIABLES)
   .join('\n')}
 
 Start here:
-  vigil run                 embedded demo: synthetic metrics → detect → anomalies, no servers
+  vigil run                 embedded demo: synthetic metrics → detect → memory → reason → act, no servers
   vigil topics create       create the topics on Kafka (KAFKA_BROKERS)
   vigil produce <file>      send a CSV/JSON-lines file of metric points to the metrics topic
-  vigil run detect          run the detect stage on Kafka until Ctrl-C
+  vigil run all             run the four stages on Kafka until Ctrl-C (or one: detect|memory|reason|act)
   vigil replay …            backtest detector settings over a topic range or a file`,
   );
 

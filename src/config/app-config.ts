@@ -4,7 +4,11 @@ import { z } from 'zod';
 import { actSettingsSchema } from '../agents/act/act-settings.js';
 import { memorySettingsSchema } from '../agents/memory/memory-settings.js';
 import { reasonChangelogTopic } from '../agents/reason/reason-binding.js';
-import { type ReasonSettings, parseReasonSettings, reasonSettingsSchema } from '../agents/reason/reason-settings.js';
+import {
+  parseReasonSettings,
+  type ReasonSettings,
+  reasonSettingsSchema,
+} from '../agents/reason/reason-settings.js';
 import { ConfigError } from '../errors.js';
 import type { DetectorConfig } from '../streams/index.js';
 import { loadDetectorSettingsFile, parseDetectorSettings } from './detector-settings.js';
@@ -186,7 +190,8 @@ export const ENVIRONMENT_VARIABLES: Readonly<Record<string, string>> = Object.fr
   VIGIL_DATA_DIR: 'storage.dataDir (PGlite incident store folder, default .vigil/incidents)',
   SLACK_WEBHOOK_URL: 'act.notifiers.slack.webhookUrl (Slack incoming webhook)',
   PAGERDUTY_ROUTING_KEY: 'act.notifiers.pagerduty.routingKey (PagerDuty Events API v2)',
-  VIGIL_WEBHOOK_URL: 'act.notifiers.webhooks.default.url (generic JSON webhook; policies notify it as webhook:default)',
+  VIGIL_WEBHOOK_URL:
+    'act.notifiers.webhooks.default.url (generic JSON webhook; policies notify it as webhook:default)',
   VIGIL_ALLOWED_HOSTS:
     'act.notifiers.allowedHosts (comma list added to the Slack/PagerDuty defaults; host or *.domain)',
   '<reason.llm.apiKeyEnv>':
@@ -249,12 +254,7 @@ function applyEnvironment(raw: Raw, env: Env): void {
   const set = (sectionName: string, key: string, value: unknown) => {
     section(raw, sectionName)[key] = value;
   };
-  if (env.KAFKA_BROKERS)
-    set(
-      'kafka',
-      'brokers',
-      commaList(env.KAFKA_BROKERS),
-    );
+  if (env.KAFKA_BROKERS) set('kafka', 'brokers', commaList(env.KAFKA_BROKERS));
   if (env.KAFKA_CLIENT_ID) set('kafka', 'clientId', env.KAFKA_CLIENT_ID);
   if (env.KAFKA_REPLICATION_FACTOR)
     set('kafka', 'replicationFactor', parseInteger('KAFKA_REPLICATION_FACTOR', env.KAFKA_REPLICATION_FACTOR));

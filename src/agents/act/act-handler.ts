@@ -274,10 +274,19 @@ export function createActHandler(options: ActHandlerOptions): StageHandler<Hypot
     const due = firstRound || eventTimeMs - state.lastNotifiedAtMs! >= settings.cooldownMs;
     const paged = new Set(state.paged);
     const sends: Array<{ target: string; kind: 'alert' | 'alert-update' }> = [];
+    let unrouted = 0;
     for (const target of policy.notify) {
-      if (!paged.has(target)) sends.push({ target, kind: 'alert' });
-      else if (due) sends.push({ target, kind: 'alert-update' });
-      else {
+      const routed = notifiers.has(target);
+      if (routed && !paged.has(target)) sends.push({ target, kind: 'alert' });
+      else if (due && routed) sends.push({ target, kind: 'alert-update' });
+      else if (due) {
+        // No destination configured (the composition root allows this only when none at all is, e.g. the
+        // demo): nothing is sent and nothing failed. Recorded once per notification round.
+        unrouted++;
+        emit('suppressed', target, 'skipped', `not sent: no ${target} destination configured`, {
+          attempts: 0,
+        });
+      } else {
         const next = new Date(state.lastNotifiedAtMs! + settings.cooldownMs).toISOString();
         emit(
           'suppressed',
@@ -289,9 +298,7 @@ export function createActHandler(options: ActHandlerOptions): StageHandler<Hypot
     }
     const results = await Promise.all(
       sends.map(async ({ target, kind }) => {
-        const notifier = notifiers.get(target);
-        if (!notifier)
-          return { ok: false, attempts: 0, httpStatus: null, detail: `no ${target} destination configured` };
+        const notifier = notifiers.get(target)!;
         return safely(
           `notify ${target}`,
           () => notifier.notify(notification(event, kind, policy.name, policy.runbook)),
@@ -309,7 +316,7 @@ export function createActHandler(options: ActHandlerOptions): StageHandler<Hypot
       emit(kind, target, r.ok ? 'ok' : 'failed', r.detail, { attempts: r.attempts });
       if (r.ok && kind === 'alert') paged.add(target);
     });
-    const notified = sends.length > 0 && due;
+    const notified = (sends.length > 0 || unrouted > 0) && due;
     return { ...state, paged: [...paged], lastNotifiedAtMs: notified ? eventTimeMs : state.lastNotifiedAtMs };
   }
 

@@ -14,7 +14,20 @@ Topics (names take VIGIL_TOPIC_PREFIX):
   metrics                          input metric points, keyed by series      (VIGIL_PARTITIONS, default 6)
   metrics.dlq                      dead letters: original bytes + vigil.dlq.* headers
   anomalies                        one event per anomaly, keyed by series
-  <group>.detectors.changelog      compacted detector state, co-partitioned with metrics`,
+  <group>.detectors.changelog      compacted detector state, co-partitioned with metrics
+  anomalies.dlq                    anomalies the memory stage cannot decode
+  contexts                         anomaly + similar past incidents, keyed by correlation key
+  contexts.dlq                     contexts the reason stage cannot decode
+  <reason group>.incidents.changelog  compacted open incidents, co-partitioned with contexts
+  hypotheses                       ranked root-cause hypotheses per incident revision, keyed by incident
+  hypotheses.dlq                   hypotheses the act stage cannot decode
+  <act group>.act.changelog        compacted dedup/cooldown/runbook state, co-partitioned with hypotheses
+  actions                          alerts and runbook steps, keyed by incident
+
+Examples:
+  KAFKA_BROKERS=127.0.0.1:9092 vigil topics create
+  KAFKA_BROKERS=127.0.0.1:9092 VIGIL_TOPIC_PREFIX=staging. VIGIL_PARTITIONS=12 vigil topics create
+  KAFKA_BROKERS=127.0.0.1:9092 vigil topics list`,
     );
 
   topics

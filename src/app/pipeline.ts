@@ -1,0 +1,156 @@
+import type { Logger } from 'pino';
+import type { DeliveryHooks } from '../actions/notifiers/create-notifiers.js';
+import type { MemoryHandlerOptions } from '../agents/memory/memory-handler.js';
+import type { ReasonHandlerOptions } from '../agents/reason/reason-handler.js';
+import type { AppConfig } from '../config/app-config.js';
+import type { LogBackend } from '../consumers/log-port.js';
+import type { Embedder } from '../embeddings/embedder.js';
+import type { AnomalyEvent } from '../model/anomaly-event.js';
+import type { IncidentStore } from '../storage/incident-store.js';
+import type { VectorStore } from '../vector-store/vector-store.js';
+import { type ActStage, createActStage } from './act-stage.js';
+import type { Codecs } from './codecs.js';
+import { createDetectStage } from './detect-stage.js';
+import { createMemoryStage, type MemoryStage } from './memory-stage.js';
+import { closeOnce, type PipelineStage, STAGE_NAMES, type StageName } from './pipeline-stage.js';
+import { createReasonStage, type ReasonStage } from './reason-stage.js';
+
+/** Ports that replace the configured adapters (tests, embedding Vigil in another program). */
+export interface PipelinePorts {
+  readonly embedder?: Embedder;
+  readonly vectorStore?: VectorStore;
+  /** Closed with the act stage. */
+  readonly incidentStore?: IncidentStore;
+  readonly llmFetch?: typeof fetch;
+  readonly notifierHooks?: DeliveryHooks;
+}
+
+/** Callbacks on what the stages produce (must not throw). */
+export interface PipelineObservers {
+  readonly onAnomaly?: (event: AnomalyEvent) => void;
+  readonly onContext?: MemoryHandlerOptions['onContext'];
+  readonly onHypothesis?: ReasonHandlerOptions['onHypothesis'];
+}
+
+/** What {@link buildPipeline} needs. */
+export interface PipelineDeps {
+  readonly config: AppConfig;
+  readonly backend: LogBackend;
+  readonly codecs: Codecs;
+  readonly logger: Logger;
+  /** The stages this process runs (each in its own consumer group), e.g. `['memory']` or all four. */
+  readonly stages: readonly StageName[];
+  readonly ports?: PipelinePorts;
+  readonly observers?: PipelineObservers;
+}
+
+/** The stages of one process, built and ready to start. */
+export interface Pipeline {
+  /** In pipeline order. */
+  readonly stages: readonly PipelineStage[];
+  readonly memory: MemoryStage | undefined;
+  readonly reason: ReasonStage | undefined;
+  readonly act: ActStage | undefined;
+  /** Starts every stage (joins their groups). */
+  start(): Promise<void>;
+  /** Stops every stage (checkpoint, leave the group), then closes the handlers' resources. Idempotent. */
+  stop(): Promise<void>;
+  /** Resolves with the first error that stops a stage on its own. */
+  readonly failed: Promise<Error>;
+}
+
+/** Parses `detect | memory | reason | act | all` into the stages to run. */
+export function stagesOf(name: string): readonly StageName[] {
+  if (name === 'all') return STAGE_NAMES;
+  if ((STAGE_NAMES as readonly string[]).includes(name)) return [name as StageName];
+  throw new Error(`unknown stage ${JSON.stringify(name)}; stages: ${[...STAGE_NAMES, 'all'].join(', ')}`);
+}
+
+/**
+ * The composition root of the stages: builds what the chosen stages need and nothing more (no model is
+ * loaded for `vigil run reason`, no database is opened for `vigil run memory`). Everything is built before
+ * any stage joins its group, so a configuration problem (missing model, bad policy reference, refused
+ * webhook host, unreachable database) stops startup before any record is consumed; whatever was already
+ * opened is closed again.
+ */
+export async function buildPipeline(deps: PipelineDeps): Promise<Pipeline> {
+  const { config, backend, codecs, logger, ports = {}, observers = {} } = deps;
+  const wanted = new Set(deps.stages);
+  const built: PipelineStage[] = [];
+  let memory: MemoryStage | undefined;
+  let reason: ReasonStage | undefined;
+  let act: ActStage | undefined;
+  try {
+    if (wanted.has('detect')) {
+      const runner = createDetectStage({
+        config,
+        backend,
+        codecs,
+        logger,
+        ...(observers.onAnomaly ? { onAnomaly: observers.onAnomaly } : {}),
+      });
+      built.push({
+        name: 'detect',
+        groupId: config.detect.groupId,
+        inputTopic: config.topics.names.metrics,
+        runner,
+        shutdown: async () => {},
+      });
+    }
+    if (wanted.has('memory')) {
+      memory = await createMemoryStage({
+        config,
+        backend,
+        codecs,
+        logger,
+        ...(ports.embedder ? { embedder: ports.embedder } : {}),
+        ...(ports.vectorStore ? { vectorStore: ports.vectorStore } : {}),
+        ...(observers.onContext ? { onContext: observers.onContext } : {}),
+      });
+      built.push(memory);
+    }
+    if (wanted.has('reason')) {
+      reason = createReasonStage({
+        config,
+        backend,
+        codecs,
+        logger,
+        ...(ports.llmFetch ? { llmFetch: ports.llmFetch } : {}),
+        ...(observers.onHypothesis ? { onHypothesis: observers.onHypothesis } : {}),
+      });
+      built.push(reason);
+    }
+    if (wanted.has('act')) {
+      act = await createActStage({
+        config,
+        backend,
+        codecs,
+        logger,
+        ...(ports.incidentStore ? { incidentStore: ports.incidentStore } : {}),
+        ...(ports.notifierHooks ? { notifierHooks: ports.notifierHooks } : {}),
+      });
+      built.push(act);
+    }
+  } catch (error) {
+    await Promise.allSettled(built.map((s) => s.shutdown()));
+    throw error;
+  }
+  const stages = STAGE_NAMES.flatMap((name) => built.filter((s) => s.name === name));
+  const stop = closeOnce([
+    // Downstream first would leave upstream outputs unconsumed for longer; order does not matter for
+    // correctness (each stage checkpoints its own batch), so stop them together.
+    () => Promise.all(stages.map((s) => s.runner.stop())),
+    ...stages.map((s) => () => s.shutdown()),
+  ]);
+  return {
+    stages,
+    memory,
+    reason,
+    act,
+    async start() {
+      for (const stage of stages) await stage.runner.start();
+    },
+    stop,
+    failed: Promise.race(stages.map((s) => s.runner.failed)),
+  };
+}
