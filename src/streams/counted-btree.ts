@@ -9,15 +9,15 @@
  * two trees holding the same multiset answer identically whatever their shapes: restore-then-continue is
  * bit-identical.
  *
- * Constant fan-outs (leaves 16–32 slots, internal nodes 8–16 children; only the root and its only child may
+ * Constant fan-outs (leaves 10–32 slots, internal nodes 8–16 children; only the root and its only child may
  * hold fewer), so every operation is O(B · log_B w) = O(log w) with few, contiguous cache lines: at w = 128
- * the whole structure is one root and at most 8 leaves of 32 bytes. Rebalancing is top-down (split full
+ * the whole structure is one root and at most 12 leaves of 32 bytes. Rebalancing is top-down (split full
  * nodes on the way down when inserting, borrow/merge minimal nodes on the way down when removing), no
  * recursion, no allocation after construction.
  *
- * Storage: one ArrayBuffer, laid out as `[f64: values | extra f64 | separator values][ix: internal records,
- * leaf sizes][leaf slots]`; the caller may use the "extra" float64 region (e.g. event times) so a whole
- * rolling window is one contiguous block.
+ * Storage: one ArrayBuffer, laid out as `[f64: values | extra f64 | separator values][ix: internal
+ * records, leaf sizes, free-leaf and free-node stacks][leaf slots]`; the caller may use the "extra" float64
+ * region (e.g. event times) so a whole rolling window is one contiguous block.
  */
 
 /** Most slots in a leaf; a full leaf is split in two halves before an insert descends into it. */
@@ -285,7 +285,7 @@ export class CountedBTree {
 
   /**
    * Writes the values at the ascending ranks `ranks[0 … m)` (each in [0, size)) to `out[0 … m)` in one
-   * pass over the root when the tree has one internal level (w ≤ 256 in steady state), else one select per
+   * pass over the root when the tree has one internal level (always for w < 170), else one select per
    * rank. O(log w + m).
    */
   selectAscending(ranks: Int32Array, m: number, out: Float64Array): void {
