@@ -17,7 +17,10 @@ import type { Codecs } from './codecs.js';
 import { closeOnce, type PipelineStage } from './pipeline-stage.js';
 import { resolveSettingsPath } from './shipped-file.js';
 
-/** What the act stage is built from; `incidentStore` replaces the configured one, `notifierHooks` go to every delivery. */
+/**
+ * What the act stage is built from; `incidentStore` replaces the configured one (and stays open after
+ * `shutdown`: the caller owns it), `notifierHooks` go to every delivery.
+ */
 export interface ActStageDeps {
   readonly config: AppConfig;
   readonly backend: LogBackend;
@@ -98,7 +101,16 @@ export async function createActStage(deps: ActStageDeps): Promise<ActStage> {
   let raw: IncidentStore;
   try {
     if (deps.incidentStore) {
-      raw = deps.incidentStore;
+      // The caller owns an injected store: the stage's shutdown leaves it open.
+      const injected = deps.incidentStore;
+      raw = {
+        recordHypothesisEvent: (event) => injected.recordHypothesisEvent(event),
+        recordActions: (actions) => injected.recordActions(actions),
+        setIncidentStatus: (id, status) => injected.setIncidentStatus(id, status),
+        listIncidents: (query) => injected.listIncidents(query),
+        incidentTimeline: (id) => injected.incidentTimeline(id),
+        close: async () => {},
+      };
     } else {
       if (target.kind === 'pglite' && target.dataDir) mkdirSync(target.dataDir, { recursive: true });
       raw = (await openIncidentStore(target)).store;

@@ -26,7 +26,10 @@ const MEMORY_FAILURE_POLICY = Object.freeze({
 /** How long the first-start seeding may take before the stage starts without it, ms. */
 export const SEED_TIMEOUT_MS = 60_000;
 
-/** What the memory stage is built from; `embedder` and `vectorStore` replace the configured ones. */
+/**
+ * What the memory stage is built from; `embedder` and `vectorStore` replace the configured ones (they stay
+ * open after `shutdown`: the caller owns them).
+ */
 export interface MemoryStageDeps {
   readonly config: AppConfig;
   readonly backend: LogBackend;
@@ -101,7 +104,7 @@ export async function createMemoryStage(deps: MemoryStageDeps): Promise<MemorySt
     store =
       deps.vectorStore ?? (await createConfiguredVectorStore(settings.vectorStore, embedder.dimensions));
   } catch (error) {
-    await embedder.close?.();
+    if (!deps.embedder) await embedder.close?.();
     throw error;
   }
   let seeded: MemoryStage['seeded'];
@@ -152,6 +155,11 @@ export async function createMemoryStage(deps: MemoryStageDeps): Promise<MemorySt
     runner,
     handler: binding.handler,
     seeded,
-    shutdown: closeOnce([() => binding.handler.close(), () => store.close(), () => embedder.close?.()]),
+    // Injected ports belong to the caller; only what was opened here is closed.
+    shutdown: closeOnce([
+      () => binding.handler.close(),
+      () => (deps.vectorStore ? undefined : store.close()),
+      () => (deps.embedder ? undefined : embedder.close?.()),
+    ]),
   };
 }

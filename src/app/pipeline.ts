@@ -11,15 +11,15 @@ import type { VectorStore } from '../vector-store/vector-store.js';
 import { type ActStage, createActStage } from './act-stage.js';
 import type { Codecs } from './codecs.js';
 import { createDetectStage } from './detect-stage.js';
+import { createLogBackend } from './log-backend.js';
 import { createMemoryStage, type MemoryStage } from './memory-stage.js';
 import { closeOnce, type PipelineStage, STAGE_NAMES, type StageName } from './pipeline-stage.js';
 import { createReasonStage, type ReasonStage } from './reason-stage.js';
 
-/** Ports that replace the configured adapters (tests, embedding Vigil in another program). */
+/** Ports that replace the configured adapters (tests, embedding Vigil in another program); the caller closes them. */
 export interface PipelinePorts {
   readonly embedder?: Embedder;
   readonly vectorStore?: VectorStore;
-  /** Closed with the act stage. */
   readonly incidentStore?: IncidentStore;
   readonly llmFetch?: typeof fetch;
   readonly notifierHooks?: DeliveryHooks;
@@ -77,6 +77,17 @@ export async function buildPipeline(deps: PipelineDeps): Promise<Pipeline> {
   const { config, backend, codecs, logger, ports = {}, observers = {} } = deps;
   const wanted = new Set(deps.stages);
   const built: PipelineStage[] = [];
+  // On Kafka each stage gets its own client (connections, admin): the stages stay isolated from each
+  // other, and kafkajs' admin metadata cache is not safe for concurrent offset queries on several topics
+  // (it can answer with no partitions: "Cannot destructure property 'partitions' of 'low.pop(...)'").
+  // The embedded log is one in-process log: every stage shares it.
+  const ownBackends: LogBackend[] = [];
+  const backendForStage = (): LogBackend => {
+    if (backend.kind !== 'kafka') return backend;
+    const own = createLogBackend(config, logger);
+    ownBackends.push(own);
+    return own;
+  };
   let memory: MemoryStage | undefined;
   let reason: ReasonStage | undefined;
   let act: ActStage | undefined;
@@ -84,7 +95,7 @@ export async function buildPipeline(deps: PipelineDeps): Promise<Pipeline> {
     if (wanted.has('detect')) {
       const runner = createDetectStage({
         config,
-        backend,
+        backend: backendForStage(),
         codecs,
         logger,
         ...(observers.onAnomaly ? { onAnomaly: observers.onAnomaly } : {}),
@@ -100,7 +111,7 @@ export async function buildPipeline(deps: PipelineDeps): Promise<Pipeline> {
     if (wanted.has('memory')) {
       memory = await createMemoryStage({
         config,
-        backend,
+        backend: backendForStage(),
         codecs,
         logger,
         ...(ports.embedder ? { embedder: ports.embedder } : {}),
@@ -112,7 +123,7 @@ export async function buildPipeline(deps: PipelineDeps): Promise<Pipeline> {
     if (wanted.has('reason')) {
       reason = createReasonStage({
         config,
-        backend,
+        backend: backendForStage(),
         codecs,
         logger,
         ...(ports.llmFetch ? { llmFetch: ports.llmFetch } : {}),
@@ -123,7 +134,7 @@ export async function buildPipeline(deps: PipelineDeps): Promise<Pipeline> {
     if (wanted.has('act')) {
       act = await createActStage({
         config,
-        backend,
+        backend: backendForStage(),
         codecs,
         logger,
         ...(ports.incidentStore ? { incidentStore: ports.incidentStore } : {}),
@@ -133,6 +144,7 @@ export async function buildPipeline(deps: PipelineDeps): Promise<Pipeline> {
     }
   } catch (error) {
     await Promise.allSettled(built.map((s) => s.shutdown()));
+    await Promise.allSettled(ownBackends.map((b) => b.close()));
     throw error;
   }
   const stages = STAGE_NAMES.flatMap((name) => built.filter((s) => s.name === name));
@@ -141,6 +153,7 @@ export async function buildPipeline(deps: PipelineDeps): Promise<Pipeline> {
     // correctness (each stage checkpoints its own batch), so stop them together.
     () => Promise.all(stages.map((s) => s.runner.stop())),
     ...stages.map((s) => () => s.shutdown()),
+    ...ownBackends.map((b) => () => b.close()),
   ]);
   return {
     stages,

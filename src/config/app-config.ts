@@ -243,6 +243,21 @@ function getPath(raw: Raw, path: readonly string[]): unknown {
   return node;
 }
 
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  !!value && typeof value === 'object' && !Array.isArray(value);
+
+/** Deep-merges `values` into `target`: objects are merged key by key, anything else replaces. */
+function mergeInto(target: Record<string, unknown>, values: Readonly<Record<string, unknown>>): void {
+  for (const [key, value] of Object.entries(values)) {
+    const current = target[key];
+    if (isPlainObject(value) && isPlainObject(current)) mergeInto(current, value);
+    else if (isPlainObject(value)) {
+      target[key] = {};
+      mergeInto(target[key] as Record<string, unknown>, value);
+    } else target[key] = value;
+  }
+}
+
 const commaList = (value: string) =>
   value
     .split(',')
@@ -341,7 +356,7 @@ function deepFreeze<T>(value: T): T {
 export interface LoadConfigOptions {
   /** The process environment (only the composition root passes `process.env`). */
   readonly env: Env;
-  /** Values from command-line flags, same shape as the file, applied last. */
+  /** Values from command-line flags (or a test), same shape as the file, deep-merged last. */
   readonly overrides?: Raw;
 }
 
@@ -354,9 +369,7 @@ export function loadConfig(options: LoadConfigOptions): AppConfig {
   const source = env.VIGIL_CONFIG ? `${env.VIGIL_CONFIG} + environment` : 'environment';
   const raw: Raw = env.VIGIL_CONFIG ? readConfigFile(env.VIGIL_CONFIG) : {};
   applyEnvironment(raw, env);
-  for (const [name, values] of Object.entries(options.overrides ?? {})) {
-    for (const [key, value] of Object.entries(values)) setPath(raw, [name, key], value);
-  }
+  mergeInto(raw as Record<string, unknown>, options.overrides ?? {});
   const parsed = appConfigSchema.safeParse(raw);
   if (!parsed.success) throw configErrorFrom(parsed.error, source);
   const c = parsed.data;

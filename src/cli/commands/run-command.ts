@@ -256,10 +256,16 @@ async function runDemo(context: CliContext, pipeline: Pipeline, flags: RunFlags,
     ratePerSec: positiveInt('--rate', flags.rate),
     isRunning: () => run.running,
   });
-  // Kafka ends a transaction with a marker that takes an offset; the embedded log writes none.
+  // Kafka ends a transaction with a marker that takes an offset (several producers: several markers, which
+  // the tail reader sees through); the embedded log writes none.
   const markerSlack = config.mode === 'kafka' ? 1 : 0;
   const drain = (groupId: string, topic: string, timeoutMs = 120_000) =>
-    waitForGroupToDrain(admin, groupId, topic, { timeoutMs, markerSlack, isRunning: () => run.running });
+    waitForGroupToDrain(admin, groupId, topic, {
+      timeoutMs,
+      markerSlack,
+      tailReader: backend,
+      isRunning: () => run.running,
+    });
   // Stage by stage: each waits for the one before it to have written everything.
   for (const stage of pipeline.stages) await drain(stage.groupId, stage.inputTopic);
   await drain(group(names.anomalies), names.anomalies, 30_000);
