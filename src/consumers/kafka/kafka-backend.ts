@@ -75,6 +75,8 @@ export class KafkaLogBackend implements LogBackend {
 
   /** One admin client per backend, connected on first use and closed with the backend. */
   private sharedAdmin: Promise<Admin> | undefined;
+  /** Tail of the queue of admin calls (see `admin()`). */
+  private adminQueue: Promise<void> = Promise.resolve();
 
   private connectedAdmin(): Promise<Admin> {
     if (!this.sharedAdmin) {
@@ -91,8 +93,16 @@ export class KafkaLogBackend implements LogBackend {
 
   admin(): LogAdmin {
     const replicationFactor = this.connection.replicationFactor;
-    const withAdmin = async <T>(work: (admin: Admin) => Promise<T>): Promise<T> =>
-      work(await this.connectedAdmin());
+    // kafkajs' admin is not safe for concurrent calls on different topics (a metadata refresh for one
+    // topic can miss another's partitions), so calls on the shared client run one after another.
+    const withAdmin = <T>(work: (admin: Admin) => Promise<T>): Promise<T> => {
+      const run = this.adminQueue.then(async () => work(await this.connectedAdmin()));
+      this.adminQueue = run.then(
+        () => undefined,
+        () => undefined,
+      );
+      return run;
+    };
     return {
       ensureTopics: (specs) =>
         withAdmin(async (admin) => {
