@@ -32,7 +32,7 @@ describe('a zombie owner with an open transaction', () => {
     await Promise.all([old.close(), successor.close()]);
   });
 
-  it('leaves nothing of its open transaction in the new owner\'s state or outputs', async () => {
+  it("leaves nothing of its open transaction in the new owner's state or outputs", async () => {
     const names = config.topics.names;
     await backend.admin().ensureTopics(pipelineTopicSpecs(config));
     const stream = generateSyntheticStream({
@@ -50,10 +50,17 @@ describe('a zombie owner with an open transaction', () => {
     // and the anomalies topic (transactional id as the runtime names it).
     const zombies = [];
     for (let partition = 0; partition < 6; partition++) {
-      const zombie = await backend.producer({ transactionalId: `${config.detect.groupId}.${names.metrics}.${partition}` });
+      const zombie = await backend.producer({
+        transactionalId: `${config.detect.groupId}.${names.metrics}.${partition}`,
+      });
       const open = await zombie.transaction();
       await open.send([
-        { topic: names.detectChangelog, partition, key: 'zombie-series', value: Buffer.from('not a detector state') },
+        {
+          topic: names.detectChangelog,
+          partition,
+          key: 'zombie-series',
+          value: Buffer.from('not a detector state'),
+        },
         { topic: names.anomalies, partition, key: 'zombie-series', value: Buffer.from('zombie anomaly') },
       ]);
       zombies.push({ zombie, open });
@@ -62,12 +69,17 @@ describe('a zombie owner with an open transaction', () => {
     const stage = createDetectStage({ config, backend, codecs, logger });
     await stage.start();
     // Without fencing, Kafka would abort the open transactions only after their 60 s timeout.
-    await waitForGroupToDrain(backend.admin(), config.detect.groupId, names.metrics, { timeoutMs: 40_000, markerSlack: 1 });
+    await waitForGroupToDrain(backend.admin(), config.detect.groupId, names.metrics, {
+      timeoutMs: 40_000,
+      markerSlack: 1,
+    });
     await stage.stop();
 
     expect(stage.stats.recordsIn).toBe(stream.points.length);
     for (const { open } of zombies) await expect(open.commit()).rejects.toThrow();
-    const changelogKeys = new Set((await readWholeTopic(backend, names.detectChangelog)).map((r) => r.key!.toString()));
+    const changelogKeys = new Set(
+      (await readWholeTopic(backend, names.detectChangelog)).map((r) => r.key!.toString()),
+    );
     expect(changelogKeys.has('zombie-series')).toBe(false);
     expect(changelogKeys.size).toBe(60);
     const anomalies = await readWholeTopic(backend, names.anomalies);
