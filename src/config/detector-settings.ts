@@ -8,6 +8,11 @@ import { configErrorFrom } from './zod-issues.js';
 
 const positive = (what: string) =>
   z.number({ error: `${what} must be a number` }).positive(`${what} must be > 0`);
+const unitAlpha = (what: string) =>
+  z
+    .number({ error: `${what} must be a number` })
+    .gt(0, `${what} must be in (0, 1]`)
+    .max(1, `${what} must be in (0, 1]`);
 const toggle = z.boolean({ error: 'enabled must be true or false' });
 
 const windowSchema = z.discriminatedUnion(
@@ -75,6 +80,36 @@ const detectorSettingsSchema = z
       .object({ relative: z.number().min(0).optional(), absolute: z.number().min(0).optional() })
       .strict()
       .optional(),
+    novelty: z
+      .object({
+        enabled: toggle.optional(),
+        threshold: z
+          .number({ error: 'threshold must be a number' })
+          .min(0, 'threshold must be in [0, 1]')
+          .max(1, 'threshold must be in [0, 1]')
+          .optional(),
+        learningPoints: z
+          .number({ error: 'learningPoints must be a number' })
+          .int('learningPoints must be an integer')
+          .min(8, 'learningPoints must be >= 8')
+          .optional(),
+        rangeThreshold: positive('rangeThreshold').optional(),
+        longAlpha: unitAlpha('longAlpha').optional(),
+        longThreshold: positive('longThreshold').optional(),
+        levelAlpha: unitAlpha('levelAlpha').optional(),
+        levelThreshold: positive('levelThreshold').optional(),
+        seasonalBins: z
+          .number({ error: 'seasonalBins must be a number' })
+          .int('seasonalBins must be an integer')
+          .min(1, 'seasonalBins must be in [1, 32]')
+          .max(32, 'seasonalBins must be in [1, 32]')
+          .optional(),
+        seasonalPeriodMs: positive('seasonalPeriodMs').optional(),
+        seasonalAlpha: unitAlpha('seasonalAlpha').optional(),
+        seasonalThreshold: positive('seasonalThreshold').optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -119,7 +154,8 @@ export function parseDetectorSettings(raw: unknown, source: string): DetectorCon
     ewma: { ...d.ewma, ...s.ewma },
     combine: { ...d.combine, ...s.combine },
     scaleFloor: { ...d.scaleFloor, ...s.scaleFloor },
-  } as DetectorConfig);
+    novelty: { ...d.novelty, ...s.novelty },
+  } satisfies DetectorConfig);
 }
 
 /** Reads and validates a detector settings file (YAML or JSON). */

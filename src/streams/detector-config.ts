@@ -39,6 +39,31 @@ export interface DetectorConfig {
    */
   readonly combine: { readonly threshold: number; readonly quorum: number };
   /**
+   * Novelty scores (`novelty-score.ts`, docs/adr/0004-nab-detection.md). When enabled, once the series has
+   * `learningPoints` accepted points the point's `score` is the novelty score (the largest of the range,
+   * long-z, level and seasonal scores) instead of the quorum score; before that it is the quorum score.
+   * Thresholds are the statistics that score 0.5. Alphas are in (0, 1]; `seasonalBins` in [1, 32].
+   */
+  readonly novelty: {
+    readonly enabled: boolean;
+    /** Live decision: once novelty has learned, an anomaly also needs a novelty score ≥ this, in [0, 1]. */
+    readonly threshold: number;
+    readonly learningPoints: number;
+    /** Distance outside every value seen so far, in units of the range seen so far. */
+    readonly rangeThreshold: number;
+    readonly longAlpha: number;
+    /** |x − long mean| / long std. */
+    readonly longThreshold: number;
+    readonly levelAlpha: number;
+    /** EWMA level outside every level seen since point learningPoints / 4, in units of that range. */
+    readonly levelThreshold: number;
+    readonly seasonalBins: number;
+    readonly seasonalPeriodMs: number;
+    readonly seasonalAlpha: number;
+    /** Residual from the seasonal profile outside every residual seen since point 2·learningPoints. */
+    readonly seasonalThreshold: number;
+  };
+  /**
    * Smallest dispersion any detector divides by: `max(relative · |centre|, absolute)` in the units of the
    * values. Keeps constant series finite: a value equal to the centre scores 0, any visibly different value
    * gets a very large statistic.
@@ -64,6 +89,20 @@ export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = Object.freeze({
   iqr: Object.freeze({ enabled: true, k: 3 }),
   ewma: Object.freeze({ enabled: true, alpha: 0.1, threshold: 4 }),
   combine: Object.freeze({ threshold: 0.5, quorum: 2 }),
+  novelty: Object.freeze({
+    enabled: true,
+    threshold: 0.86,
+    learningPoints: 200,
+    rangeThreshold: 0.005,
+    longAlpha: 0.0005,
+    longThreshold: 15,
+    levelAlpha: 0.04,
+    levelThreshold: 0.02,
+    seasonalBins: 24,
+    seasonalPeriodMs: 86_400_000,
+    seasonalAlpha: 0.2,
+    seasonalThreshold: 0.2,
+  }),
   scaleFloor: Object.freeze({ relative: 1e-9, absolute: 1e-12 }),
 });
 

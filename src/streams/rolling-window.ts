@@ -36,12 +36,20 @@ export class RollingWindow extends CountedBTree {
   private count = 0;
 
   /** @param capacity maximum number of points (≥ 1); @param withTimes keep event times (time windows). */
-  constructor(capacity: number, withTimes: boolean) {
+  /** Offset in `values` of the caller's extra float64 words (after the times), see the constructor. */
+  readonly extraBase: number;
+
+  /**
+   * @param capacity maximum number of points (≥ 1); @param withTimes keep event times (time windows);
+   * @param extraF64 float64 words reserved for the caller at `values[extraBase …)`, zero-initialised.
+   */
+  constructor(capacity: number, withTimes: boolean, extraF64 = 0) {
     if (!Number.isInteger(capacity) || capacity < 1) {
       throw new RangeError(`window capacity must be a positive integer, got ${capacity}`);
     }
     // One contiguous buffer per window: values, event times (time windows), the tree's nodes.
-    super(capacity, withTimes ? capacity : 0);
+    super(capacity, (withTimes ? capacity : 0) + extraF64);
+    this.extraBase = capacity + (withTimes ? capacity : 0);
     this.withTimes = withTimes;
     this.tree = this;
     this.values = this.f64;

@@ -1,10 +1,19 @@
 import { VigilError } from '../errors.js';
 import type { DetectorReading, Direction, WindowBaseline } from '../model/anomaly-event.js';
 import { type DetectorConfig, windowCapacity } from './detector-config.js';
+import {
+  type NoveltyParams,
+  noveltyAccept,
+  noveltyParams,
+  noveltyScore,
+  noveltyWords,
+  PROFILE,
+  seasonalBin,
+} from './novelty-score.js';
 import { fenceScale, robustSigma, scaleFloor } from './robust-scale.js';
 import { RollingWindow } from './rolling-window.js';
 import { kthLargest, scoreFromStatistic } from './score-mapping.js';
-import { assertSeriesState, type SeriesDetectorState } from './series-state.js';
+import { assertSeriesState, SERIES_STATE_VERSION, type SeriesDetectorState } from './series-state.js';
 import { type MadSearchHint, medianAbsoluteDeviation, quartiles } from './window-quantiles.js';
 
 /** The verdict on one point, computed against the window as it was before the point. */
@@ -17,9 +26,16 @@ export interface PointEvaluation {
   readonly warm: boolean;
   /** True when the point was older than the newest event time by more than `allowedLatenessMs`. */
   readonly late: boolean;
-  /** Combined score in [0, 1]: the `combine.quorum`-th largest detector score. */
+  /**
+   * Score in [0, 1]: the novelty score once the series has `novelty.learningPoints` accepted points (and
+   * novelty is enabled), else the `combine.quorum`-th largest detector score.
+   */
   readonly score: number;
-  /** `warm && score ≥ combine.threshold`. */
+  /**
+   * The live decision: `warm`, and the quorum score (the `combine.quorum`-th largest detector score) is
+   * ≥ `combine.threshold`, and — once novelty has learned — the novelty score is ≥ `novelty.threshold`.
+   * So a live anomaly is a point the point detectors flag that is also new for the series.
+   */
   readonly anomalous: boolean;
   /** Sign of value − median, falling back to value − mean on a tie; `up` when both are 0. */
   readonly direction: Direction;
@@ -68,9 +84,13 @@ const EWMA = 7;
 const STAT = 8; // 8..11: zscore, robust_z, iqr, ewma
 const SCORE = 12; // 12..15
 const PREFETCH = 16; // sink for the prefetch loads, meaningless
-const OUT = new Float64Array(17);
+const QUORUM_SCORE = 17; // the quorum-th largest detector score
+const NOVELTY_ACTIVE = 18; // 1 when the score is the novelty score
+const OUT = new Float64Array(19);
 const ENABLED_SCORES = new Float64Array(4);
 const QUARTILES = new Float64Array(3);
+/** Novelty statistics of the last point (range, long z, level, seasonal). */
+const NOVELTY_STATS = new Float64Array(4);
 const NAMES = ['zscore', 'robust_z', 'iqr', 'ewma'] as const;
 
 /**
@@ -92,6 +112,11 @@ class DetectorSettings {
   readonly combineThreshold: number;
   readonly floorRelative: number;
   readonly floorAbsolute: number;
+  /** Novelty settings, or null when novelty is disabled. */
+  readonly novelty: NoveltyParams | null;
+  /** Float64 words of novelty state in the window buffer (0 when disabled). */
+  readonly noveltyWords: number;
+  readonly noveltyThreshold: number;
 
   constructor(config: DetectorConfig) {
     this.capacity = windowCapacity(config);
@@ -118,6 +143,25 @@ class DetectorSettings {
     this.combineThreshold = config.combine.threshold;
     this.floorRelative = config.scaleFloor.relative;
     this.floorAbsolute = config.scaleFloor.absolute;
+    const n = config.novelty;
+    this.novelty = n.enabled
+      ? noveltyParams({
+          learningPoints: n.learningPoints,
+          rangeThreshold: n.rangeThreshold,
+          longAlpha: n.longAlpha,
+          longThreshold: n.longThreshold,
+          levelAlpha: n.levelAlpha,
+          levelThreshold: n.levelThreshold,
+          seasonalBins: n.seasonalBins,
+          seasonalPeriodMs: n.seasonalPeriodMs,
+          seasonalAlpha: n.seasonalAlpha,
+          seasonalThreshold: n.seasonalThreshold,
+          floorRelative: config.scaleFloor.relative,
+          floorAbsolute: config.scaleFloor.absolute,
+        })
+      : null;
+    this.noveltyWords = n.enabled ? noveltyWords(n.seasonalBins) : 0;
+    this.noveltyThreshold = n.threshold;
   }
 }
 
@@ -145,6 +189,7 @@ function settingsFor(config: DetectorConfig): DetectorSettings {
     config.combine.quorum,
     config.scaleFloor.relative,
     config.scaleFloor.absolute,
+    ...Object.values(config.novelty),
   ].join(' ');
   let settings = SETTINGS.get(key);
   if (settings === undefined) {
@@ -168,10 +213,12 @@ class RollingSeriesDetector implements SeriesDetector {
    * to miss in cache); speeds up the next search, never changes a result.
    */
   split = -1;
+  /** Seasonal bin of the point being processed (set by evaluate, read by accept). */
+  private bin = 0;
 
   constructor(config: DetectorConfig) {
     this.s = settingsFor(config);
-    this.window = new RollingWindow(this.s.capacity, this.s.isTime);
+    this.window = new RollingWindow(this.s.capacity, this.s.isTime, this.s.noveltyWords);
   }
 
   get size(): number {
@@ -182,7 +229,7 @@ class RollingSeriesDetector implements SeriesDetector {
     const x = value === 0 ? 0 : value;
     const late = this.prepare(timestampMs, x);
     const n = this.window.size;
-    const score = this.evaluate(x);
+    const score = this.evaluate(timestampMs, x);
     const warm = n >= this.s.warmup;
     const readings = this.readings();
     const median = OUT[MEDIAN] as number;
@@ -205,7 +252,10 @@ class RollingSeriesDetector implements SeriesDetector {
       warm,
       late,
       score,
-      anomalous: warm && score >= this.s.combineThreshold,
+      anomalous:
+        warm &&
+        (OUT[QUORUM_SCORE] as number) >= this.s.combineThreshold &&
+        (OUT[NOVELTY_ACTIVE] === 0 || score >= this.s.noveltyThreshold),
       direction,
       readings,
       baseline,
@@ -245,7 +295,7 @@ class RollingSeriesDetector implements SeriesDetector {
     const x = value === 0 ? 0 : value;
     const late = this.prepare(timestampMs, x);
     const warm = this.window.size >= this.s.warmup;
-    const score = this.evaluate(x);
+    const score = this.evaluate(timestampMs, x);
     if (!late) this.accept(timestampMs, x);
     return warm ? score : 0;
   }
@@ -260,8 +310,12 @@ class RollingSeriesDetector implements SeriesDetector {
       timesMs = new Array<number>(n);
       for (let i = 0; i < n; i++) timesMs[i] = w.timeAt(i);
     }
+    let novelty: number[] | null = null;
+    if (this.s.noveltyWords > 0) {
+      novelty = Array.from(w.values.subarray(w.extraBase, w.extraBase + this.s.noveltyWords));
+    }
     return {
-      version: 1,
+      version: SERIES_STATE_VERSION,
       window: { kind: this.s.isTime ? 'time' : 'count', capacity: w.capacity },
       values,
       timesMs,
@@ -273,6 +327,7 @@ class RollingSeriesDetector implements SeriesDetector {
         m2Peak: w.moments.m2Peak,
         removalsSinceRecompute: w.moments.removalsSinceRecompute,
       },
+      novelty,
     };
   }
 
@@ -308,6 +363,12 @@ class RollingSeriesDetector implements SeriesDetector {
     this.ewmaInitialized = state.ewma.initialized;
     this.ewmaMean = state.ewma.mean;
     this.ewmaVariance = state.ewma.variance;
+    // Novelty state is kept only when its layout matches (same number of seasonal bins); otherwise (or for
+    // a version-1 state) novelty learns afresh.
+    const novelty = state.novelty ?? null;
+    if (novelty !== null && novelty.length === this.s.noveltyWords && novelty.length >= PROFILE) {
+      w.values.set(novelty, w.extraBase);
+    }
   }
 
   /** Validates the point, decides lateness and, for time windows, evicts what the new time pushes out. */
@@ -325,8 +386,26 @@ class RollingSeriesDetector implements SeriesDetector {
     return false;
   }
 
-  /** Fills OUT with baseline, statistics and scores for `x`; returns the combined score. */
-  private evaluate(x: number): number {
+  /**
+   * Fills OUT with baseline, statistics and scores for `x` at `t`; returns the point's score: the novelty
+   * score once novelty has learned, else the quorum score.
+   */
+  private evaluate(t: number, x: number): number {
+    const quorumScore = this.evaluateDetectors(x);
+    OUT[QUORUM_SCORE] = quorumScore;
+    OUT[NOVELTY_ACTIVE] = 0;
+    const nov = this.s.novelty;
+    if (nov === null) return quorumScore;
+    const w = this.window;
+    const bin = seasonalBin(t, nov);
+    this.bin = bin;
+    if ((w.values[w.extraBase] as number) < nov.learningPoints) return quorumScore;
+    OUT[NOVELTY_ACTIVE] = 1;
+    return noveltyScore(w.values, w.extraBase, bin, x, nov, NOVELTY_STATS);
+  }
+
+  /** Fills OUT with baseline, statistics and scores for `x`; returns the quorum score. */
+  private evaluateDetectors(x: number): number {
     const w = this.window;
     const n = w.size;
     const ewma = this.ewmaInitialized ? this.ewmaMean : 0;
@@ -393,6 +472,8 @@ class RollingSeriesDetector implements SeriesDetector {
     // scored but changes nothing.
     if (this.s.isTime && timestampMs <= this.newestMs - this.s.durationMs) return;
     this.window.push(timestampMs, x);
+    const nov = this.s.novelty;
+    if (nov !== null) noveltyAccept(this.window.values, this.window.extraBase, this.bin, x, nov);
     if (!this.ewmaInitialized) {
       this.ewmaInitialized = true;
       this.ewmaMean = x;

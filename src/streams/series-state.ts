@@ -1,7 +1,10 @@
 import { VigilError } from '../errors.js';
 
-/** Current version of {@link SeriesDetectorState} and of its binary form. */
-export const SERIES_STATE_VERSION = 1;
+/**
+ * Current version of {@link SeriesDetectorState} and of its binary form. Version 2 added the novelty state;
+ * version-1 states (and binaries) are still read (novelty then learns afresh).
+ */
+export const SERIES_STATE_VERSION = 2;
 
 /**
  * Everything a series detector needs to continue exactly where it stopped: the window's points in arrival
@@ -12,7 +15,7 @@ export const SERIES_STATE_VERSION = 1;
  * as `values` for time windows; every number is finite; `moments.m2 ≥ 0`; `ewma.variance ≥ 0`.
  */
 export interface SeriesDetectorState {
-  readonly version: 1;
+  readonly version: 1 | 2;
   readonly window: { readonly kind: 'count' | 'time'; readonly capacity: number };
   /** Window values, oldest arrival first. */
   readonly values: readonly number[];
@@ -29,6 +32,11 @@ export interface SeriesDetectorState {
     readonly m2Peak: number;
     readonly removalsSinceRecompute: number;
   };
+  /**
+   * Novelty state words (see `novelty-score.ts`: seen count, ranges, long moments, level, seasonal mask and
+   * profile), verbatim; null or absent when novelty is disabled or for version-1 states.
+   */
+  readonly novelty?: readonly number[] | null;
 }
 
 const MAGIC = 0x56475353; // "VGSS"
@@ -39,14 +47,17 @@ const FLAG_EWMA = 4;
 
 /**
  * Compact little-endian binary form: a 72-byte header (magic "VGSS", version, flags, capacity, count, seven
- * scalars, removal counter), the values as float64 (and the event times for time windows), and an FNV-1a
- * checksum: 1 100 bytes for a full count window of 128. Round-trips every bit of the state.
+ * scalars, removal counter), the values as float64 (and the event times for time windows), then (version 2)
+ * a uint32 count of novelty words padded to 8 bytes and the words as float64, and an FNV-1a checksum:
+ * 1 388 bytes for a full count window of 128 with the default 24 seasonal bins (1 100 in version 1).
+ * Round-trips every bit of the state.
  */
 export function serializeSeriesState(state: SeriesDetectorState): Uint8Array {
   assertSeriesState(state);
   const n = state.values.length;
   const times = state.timesMs;
-  const total = HEADER_BYTES + 8 * n * (times === null ? 1 : 2) + 4;
+  const novelty = state.novelty ?? [];
+  const total = HEADER_BYTES + 8 * n * (times === null ? 1 : 2) + 8 + 8 * novelty.length + 4;
   const bytes = new Uint8Array(total);
   const view = new DataView(bytes.buffer);
   view.setUint32(0, MAGIC, false);
@@ -69,6 +80,12 @@ export function serializeSeriesState(state: SeriesDetectorState): Uint8Array {
   let off = HEADER_BYTES;
   for (let i = 0; i < n; i++, off += 8) view.setFloat64(off, state.values[i] as number, true);
   if (times !== null) for (let i = 0; i < n; i++, off += 8) view.setFloat64(off, times[i] as number, true);
+  view.setUint32(off, novelty.length, true);
+  off += 8;
+  for (const v of novelty) {
+    view.setFloat64(off, v, true);
+    off += 8;
+  }
   view.setUint32(off, fnv1a(bytes, off), true);
   return bytes;
 }
@@ -85,15 +102,21 @@ export function deserializeSeriesState(bytes: Uint8Array): SeriesDetectorState {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (view.getUint32(0, false) !== MAGIC) corrupt('bad magic (not a Vigil series state)');
   const version = view.getUint8(4);
-  if (version !== SERIES_STATE_VERSION)
-    corrupt(`unsupported version ${version} (this build reads ${SERIES_STATE_VERSION})`);
+  if (version !== 1 && version !== SERIES_STATE_VERSION)
+    corrupt(`unsupported version ${version} (this build reads 1 and ${SERIES_STATE_VERSION})`);
   const flags = view.getUint8(5);
   if ((flags & ~(FLAG_TIME | FLAG_NEWEST | FLAG_EWMA)) !== 0)
     corrupt(`unknown flags 0x${flags.toString(16)}`);
   const capacity = view.getUint32(8, true);
   const n = view.getUint32(12, true);
   const isTime = (flags & FLAG_TIME) !== 0;
-  const expected = HEADER_BYTES + 8 * n * (isTime ? 2 : 1) + 4;
+  const valuesEnd = HEADER_BYTES + 8 * n * (isTime ? 2 : 1);
+  let noveltyWords = 0;
+  if (version >= 2) {
+    if (bytes.length < valuesEnd + 12) corrupt(`${bytes.length} bytes is too short for ${n} points`);
+    noveltyWords = view.getUint32(valuesEnd, true);
+  }
+  const expected = valuesEnd + (version >= 2 ? 8 + 8 * noveltyWords : 0) + 4;
   if (bytes.length !== expected)
     corrupt(`length ${bytes.length} does not match ${n} points (expected ${expected})`);
   const end = expected - 4;
@@ -105,8 +128,13 @@ export function deserializeSeriesState(bytes: Uint8Array): SeriesDetectorState {
     timesMs = new Array<number>(n);
     for (let i = 0; i < n; i++) timesMs[i] = view.getFloat64(HEADER_BYTES + 8 * (n + i), true);
   }
+  let novelty: number[] | null = null;
+  if (noveltyWords > 0) {
+    novelty = new Array<number>(noveltyWords);
+    for (let i = 0; i < noveltyWords; i++) novelty[i] = view.getFloat64(valuesEnd + 8 + 8 * i, true);
+  }
   const state: SeriesDetectorState = {
-    version: 1,
+    version: version === 1 ? 1 : 2,
     window: { kind: isTime ? 'time' : 'count', capacity },
     values,
     timesMs,
@@ -122,6 +150,7 @@ export function deserializeSeriesState(bytes: Uint8Array): SeriesDetectorState {
       m2Peak: view.getFloat64(56, true),
       removalsSinceRecompute: view.getUint32(64, true),
     },
+    novelty,
   };
   assertSeriesState(state);
   return state;
@@ -130,7 +159,8 @@ export function deserializeSeriesState(bytes: Uint8Array): SeriesDetectorState {
 /** Throws `VIGIL_ERR_STREAMS_STATE_CORRUPT` unless `state` satisfies the {@link SeriesDetectorState} invariants. */
 export function assertSeriesState(state: SeriesDetectorState): void {
   if (state === null || typeof state !== 'object') corrupt('state must be an object');
-  if (state.version !== SERIES_STATE_VERSION) corrupt(`unsupported version ${String(state.version)}`);
+  if (state.version !== 1 && state.version !== SERIES_STATE_VERSION)
+    corrupt(`unsupported version ${String(state.version)}`);
   const { window, values, timesMs } = state;
   if (window?.kind !== 'count' && window?.kind !== 'time') corrupt('window.kind must be "count" or "time"');
   if (!Number.isInteger(window.capacity) || window.capacity < 1)
@@ -154,6 +184,11 @@ export function assertSeriesState(state: SeriesDetectorState): void {
     corrupt('bad moment scalars');
   if (!Number.isInteger(moments.removalsSinceRecompute) || moments.removalsSinceRecompute < 0)
     corrupt('bad removal counter');
+  const novelty = state.novelty ?? null;
+  if (novelty !== null) {
+    if (!Array.isArray(novelty)) corrupt('novelty must be an array or null');
+    for (const v of novelty) if (!Number.isFinite(v)) corrupt(`non-finite novelty word ${v}`);
+  }
 }
 
 function corrupt(problem: string): never {

@@ -27,6 +27,9 @@ describe('detector settings', () => {
     expect(config.zscore).toEqual({ enabled: true, threshold: 4 });
     expect(config.window).toEqual({ kind: 'time', durationMs: 60_000, maxSize: 500 });
     expect(config.iqr).toEqual(DEFAULT_DETECTOR_CONFIG.iqr);
+    expect(config.novelty).toEqual(DEFAULT_DETECTOR_CONFIG.novelty);
+    const tuned = parseDetectorSettings({ novelty: { seasonalBins: 12, enabled: false } }, 'test');
+    expect(tuned.novelty).toEqual({ ...DEFAULT_DETECTOR_CONFIG.novelty, seasonalBins: 12, enabled: false });
     expect(detectorConfigId(config)).not.toBe(detectorConfigId(DEFAULT_DETECTOR_CONFIG));
   });
 
@@ -37,6 +40,38 @@ describe('detector settings', () => {
     [{ window: { kind: 'sliding' } }, /window\.kind must be "count"/],
     [{ combine: { threshold: 1.5 } }, /detectors\.combine\.threshold: threshold must be in \[0, 1\]/],
     [{ zscroe: {} }, /Unrecognized key: "zscroe"/],
+    [{ novelty: { threshold: 2 } }, /detectors\.novelty\.threshold: threshold must be in \[0, 1\]/],
+    [{ novelty: { enabled: 'yes' } }, /detectors\.novelty\.enabled: enabled must be true or false/],
+    [{ novelty: { learningPoints: 3 } }, /detectors\.novelty\.learningPoints: learningPoints must be >= 8/],
+    [
+      { novelty: { learningPoints: 20.5 } },
+      /detectors\.novelty\.learningPoints: learningPoints must be an integer/,
+    ],
+    [{ novelty: { rangeThreshold: 0 } }, /detectors\.novelty\.rangeThreshold: rangeThreshold must be > 0/],
+    [{ novelty: { longAlpha: 0 } }, /detectors\.novelty\.longAlpha: longAlpha must be in \(0, 1\]/],
+    [{ novelty: { longThreshold: -1 } }, /detectors\.novelty\.longThreshold: longThreshold must be > 0/],
+    [{ novelty: { levelAlpha: 1.5 } }, /detectors\.novelty\.levelAlpha: levelAlpha must be in \(0, 1\]/],
+    [
+      { novelty: { levelThreshold: 'x' } },
+      /detectors\.novelty\.levelThreshold: levelThreshold must be a number/,
+    ],
+    [
+      { novelty: { seasonalBins: 33 } },
+      /detectors\.novelty\.seasonalBins: seasonalBins must be in \[1, 32\]/,
+    ],
+    [
+      { novelty: { seasonalPeriodMs: 0 } },
+      /detectors\.novelty\.seasonalPeriodMs: seasonalPeriodMs must be > 0/,
+    ],
+    [
+      { novelty: { seasonalAlpha: 0 } },
+      /detectors\.novelty\.seasonalAlpha: seasonalAlpha must be in \(0, 1\]/,
+    ],
+    [
+      { novelty: { seasonalThreshold: 0 } },
+      /detectors\.novelty\.seasonalThreshold: seasonalThreshold must be > 0/,
+    ],
+    [{ novelty: { bins: 3 } }, /Unrecognized key: "bins"/],
     [
       {
         zscore: { enabled: false },

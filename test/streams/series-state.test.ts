@@ -20,8 +20,19 @@ const configArb: fc.Arbitrary<DetectorConfig> = fc
     ),
     warmupPoints: fc.integer({ min: 0, max: 20 }),
     allowedLatenessMs: fc.constantFrom(0, 50, 500),
+    // Short learning and periods so that every novelty statistic is live within the generated streams.
+    novelty: fc.record({
+      enabled: fc.boolean(),
+      learningPoints: fc.integer({ min: 8, max: 60 }),
+      seasonalBins: fc.integer({ min: 1, max: 32 }),
+      seasonalPeriodMs: fc.integer({ min: 100, max: 5000 }),
+    }),
   })
-  .map((c) => ({ ...DEFAULT_DETECTOR_CONFIG, ...c }));
+  .map((c) => ({
+    ...DEFAULT_DETECTOR_CONFIG,
+    ...c,
+    novelty: { ...DEFAULT_DETECTOR_CONFIG.novelty, ...c.novelty },
+  }));
 
 const streamArb = fc.array(
   fc.record({
@@ -79,7 +90,41 @@ describe('snapshot / serialize / restore', () => {
   it('is compact: about the window values plus a few scalars', () => {
     const d = createSeriesDetector(DEFAULT_DETECTOR_CONFIG);
     for (let i = 0; i < 500; i++) d.update(i * 1000, Math.sin(i));
-    expect(serializeSeriesState(d.snapshot()).length).toBe(72 + 128 * 8 + 4);
+    // header + values + novelty block (count word, 11 scalars + 24 seasonal bins) + checksum
+    expect(serializeSeriesState(d.snapshot()).length).toBe(72 + 128 * 8 + 8 + (11 + 24) * 8 + 4);
+    const off = createSeriesDetector({
+      ...DEFAULT_DETECTOR_CONFIG,
+      novelty: { ...DEFAULT_DETECTOR_CONFIG.novelty, enabled: false },
+    });
+    for (let i = 0; i < 500; i++) off.update(i * 1000, Math.sin(i));
+    expect(serializeSeriesState(off.snapshot()).length).toBe(72 + 128 * 8 + 8 + 4);
+  });
+
+  it('reads version-1 states (plain and binary); novelty then learns afresh', () => {
+    const d = createSeriesDetector(DEFAULT_DETECTOR_CONFIG);
+    for (let i = 0; i < 300; i++) d.update(i * 1000, Math.sin(i));
+    const { novelty: _dropped, ...rest } = d.snapshot();
+    const v1: SeriesDetectorState = { ...rest, version: 1 };
+    // Version-1 binary layout: header, values, checksum (no novelty block).
+    const v2bytes = serializeSeriesState(v1);
+    const valuesEnd = 72 + 8 * v1.values.length;
+    const v1bytes = new Uint8Array(valuesEnd + 4);
+    v1bytes.set(v2bytes.subarray(0, valuesEnd));
+    v1bytes[4] = 1;
+    let h = 0x811c9dc5;
+    for (let i = 0; i < valuesEnd; i++) h = Math.imul(h ^ (v1bytes[i] as number), 0x01000193);
+    new DataView(v1bytes.buffer).setUint32(valuesEnd, h >>> 0, true);
+    const parsed = deserializeSeriesState(v1bytes);
+    expect(parsed.version).toBe(1);
+    expect(parsed.values).toEqual(v1.values);
+    expect(parsed.novelty).toBeNull();
+    const restored = createSeriesDetector(DEFAULT_DETECTOR_CONFIG, parsed);
+    const fresh = createSeriesDetector(DEFAULT_DETECTOR_CONFIG);
+    const e = restored.update(300_000, 0.5);
+    fresh.update(0, 0.5);
+    expect(e.warm).toBe(true);
+    expect(restored.snapshot().novelty).toEqual(fresh.snapshot().novelty);
+    expect(restored.snapshot().version).toBe(2);
   });
 
   it('a state restored into a smaller window keeps the newest points', () => {
