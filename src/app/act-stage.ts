@@ -9,11 +9,11 @@ import { createRecordingExecutor } from '../actions/runbooks/runbook-executor.js
 import { actBinding } from '../agents/act/act-binding.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { LogBackend } from '../consumers/log-port.js';
-import { createStageRunner } from '../consumers/stage-runner.js';
 import { type GuardedIncidentStore, guardIncidentStore } from '../storage/guarded-incident-store.js';
 import type { IncidentStore } from '../storage/incident-store.js';
 import { type IncidentStoreTarget, openIncidentStore } from '../storage/open-incident-store.js';
 import type { Codecs } from './codecs.js';
+import { createConfiguredRunner } from './configured-runner.js';
 import { closeOnce, type PipelineStage } from './pipeline-stage.js';
 import { resolveSettingsPath } from './shipped-file.js';
 
@@ -143,14 +143,7 @@ export async function createActStage(deps: ActStageDeps): Promise<ActStage> {
     },
     logger: logger.child({ stage: 'act' }),
   });
-  const runner = createStageRunner({
-    backend,
-    binding,
-    encodeOutput: codecs.encodeOutput,
-    exactlyOnce: config.detect.exactlyOnce,
-    logger,
-    consumer: { sessionTimeoutMs: config.kafka.sessionTimeoutMs },
-  });
+  const runner = createConfiguredRunner({ config, backend, binding, codecs, logger });
   return {
     name: 'act',
     groupId: settings.groupId,

@@ -3,9 +3,10 @@ import { detectBinding } from '../agents/detect/detect-binding.js';
 import type { AppConfig } from '../config/app-config.js';
 import { detectorConfigId } from '../config/detector-settings.js';
 import type { LogBackend } from '../consumers/log-port.js';
-import { createStageRunner, type StageRunner } from '../consumers/stage-runner.js';
+import type { StageRunner } from '../consumers/stage-runner.js';
 import type { AnomalyEvent } from '../model/anomaly-event.js';
 import type { Codecs } from './codecs.js';
+import { createConfiguredRunner } from './configured-runner.js';
 
 /** What the detect stage is built from. */
 export interface DetectStageDeps {
@@ -32,16 +33,5 @@ export function createDetectStage(deps: DetectStageDeps): StageRunner {
     failurePolicy: config.detect.failurePolicy,
     ...(deps.onAnomaly ? { onAnomaly: deps.onAnomaly } : {}),
   });
-  return createStageRunner({
-    backend,
-    binding,
-    encodeOutput: codecs.encodeOutput,
-    exactlyOnce: config.detect.exactlyOnce,
-    logger,
-    consumer: { sessionTimeoutMs: config.kafka.sessionTimeoutMs },
-    tuning: {
-      maxBytesPerPartition: config.kafka.fetchMaxBytesPerPartition,
-      partitionsConcurrently: config.kafka.partitionsConcurrently,
-    },
-  });
+  return createConfiguredRunner({ config, backend, binding, codecs, logger });
 }

@@ -3,7 +3,6 @@ import { memoryBinding } from '../agents/memory/memory-binding.js';
 import type { MemoryHandler, MemoryHandlerOptions } from '../agents/memory/memory-handler.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { LogBackend } from '../consumers/log-port.js';
-import { createStageRunner } from '../consumers/stage-runner.js';
 import type { Embedder } from '../embeddings/embedder.js';
 import { createTransformersEmbedder } from '../embeddings/transformers-embedder.js';
 import { createIncidentMemory } from '../memory/incident-memory.js';
@@ -14,6 +13,7 @@ import { createPostgresClient } from '../vector-store/postgres-client.js';
 import { createQdrantVectorStore } from '../vector-store/qdrant-store.js';
 import type { VectorStore } from '../vector-store/vector-store.js';
 import type { Codecs } from './codecs.js';
+import { createConfiguredRunner } from './configured-runner.js';
 import { closeOnce, type PipelineStage } from './pipeline-stage.js';
 
 /** The memory stage has no failure-policy setting: undecodable anomalies are dead-lettered. */
@@ -140,14 +140,7 @@ export async function createMemoryStage(deps: MemoryStageDeps): Promise<MemorySt
     excludeFalsePositives: settings.excludeFalsePositives,
     ...(deps.onContext ? { onContext: deps.onContext } : {}),
   });
-  const runner = createStageRunner({
-    backend,
-    binding,
-    encodeOutput: codecs.encodeOutput,
-    exactlyOnce: config.detect.exactlyOnce,
-    logger,
-    consumer: { sessionTimeoutMs: config.kafka.sessionTimeoutMs },
-  });
+  const runner = createConfiguredRunner({ config, backend, binding, codecs, logger });
   return {
     name: 'memory',
     groupId: settings.groupId,

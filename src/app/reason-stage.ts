@@ -3,12 +3,12 @@ import { type ReasonBinding, reasonBinding } from '../agents/reason/reason-bindi
 import type { ReasonHandlerOptions } from '../agents/reason/reason-handler.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { LogBackend } from '../consumers/log-port.js';
-import { createStageRunner } from '../consumers/stage-runner.js';
 import { loadDependencyGraphFile } from '../reasoning/dependency-graph.js';
 import { createLlmEngine, type LlmEngine } from '../reasoning/llm/llm-engine.js';
 import { createRulesEngine } from '../reasoning/rules/rules-engine.js';
 import { loadRulesFile } from '../reasoning/rules/rules-file.js';
 import type { Codecs } from './codecs.js';
+import { createConfiguredRunner } from './configured-runner.js';
 import { closeOnce, type PipelineStage } from './pipeline-stage.js';
 import { resolveSettingsPath } from './shipped-file.js';
 
@@ -79,14 +79,7 @@ export function createReasonStage(deps: ReasonStageDeps): ReasonStage {
     llm,
     ...(deps.onHypothesis ? { onHypothesis: deps.onHypothesis } : {}),
   });
-  const runner = createStageRunner({
-    backend,
-    binding,
-    encodeOutput: codecs.encodeOutput,
-    exactlyOnce: config.detect.exactlyOnce,
-    logger,
-    consumer: { sessionTimeoutMs: config.kafka.sessionTimeoutMs },
-  });
+  const runner = createConfiguredRunner({ config, backend, binding, codecs, logger });
   return {
     name: 'reason',
     groupId: settings.groupId,
