@@ -176,7 +176,17 @@ async function runChain(
   const names = config.topics.names;
   try {
     await backend.admin().ensureTopics(pipelineTopicSpecs(config));
-    await produceAll(backend, metricRecords(names.metrics, chainMetrics()));
+    const metrics = metricRecords(names.metrics, chainMetrics());
+    await produceAll(backend, metrics);
+    // The drains below compare committed offsets with the ends seen when they start: make sure those ends
+    // already count every produced record (a stale view would let a drain pass before any work).
+    for (let tries = 0; ; tries++) {
+      const ends = await backend.admin().offsetRange(names.metrics);
+      const visible = [...ends.values()].reduce((sum, r) => sum + (r.end - r.start), 0);
+      if (visible === metrics.length) break;
+      if (tries > 100) throw new Error(`only ${visible} of ${metrics.length} metric records visible`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     const pipeline = await buildPipeline({
       config,
       backend,
@@ -187,6 +197,10 @@ async function runChain(
     try {
       await pipeline.start();
       // Stage by stage, every group commits all of its input: nothing stalls.
+      await waitForGroupToDrain(backend.admin(), config.detect.groupId, names.metrics, {
+        timeoutMs: 60_000,
+        markerSlack: 0,
+      });
       for (const stage of pipeline.stages) {
         await waitForGroupToDrain(backend.admin(), stage.groupId, stage.inputTopic, {
           timeoutMs: 60_000,
