@@ -9,6 +9,7 @@ import {
   type ReasonSettings,
   reasonSettingsSchema,
 } from '../agents/reason/reason-settings.js';
+import { type ApiSettings, apiSettingsSchema } from '../api/api-settings.js';
 import { ConfigError } from '../errors.js';
 import type { DetectorConfig } from '../streams/index.js';
 import { loadDetectorSettingsFile, parseDetectorSettings } from './detector-settings.js';
@@ -96,6 +97,7 @@ const appConfigSchema = z
     memory: memorySettingsSchema.prefault({}),
     reason: reasonSettingsSchema.prefault({}),
     act: actSettingsSchema.prefault({}),
+    api: apiSettingsSchema.prefault({}),
     storage: z
       .object({
         /** PostgreSQL connection string of the incident store; unset = embedded PGlite. */
@@ -153,6 +155,8 @@ export interface AppConfig {
   readonly act: ParsedConfig['act'];
   /** Where the incident store lives (`storage:`). */
   readonly storage: ParsedConfig['storage'];
+  /** The REST API (`api:`, see docs/api.md). */
+  readonly api: ApiSettings;
   /** Secrets read from the environment; never logged. */
   readonly secrets: {
     /** Value of the variable named by `reason.llm.apiKeyEnv`, if set. */
@@ -197,6 +201,8 @@ export const ENVIRONMENT_VARIABLES: Readonly<Record<string, string>> = Object.fr
   '<reason.llm.apiKeyEnv>':
     'the LLM API key, read from the variable the setting names (default OPENAI_API_KEY / ANTHROPIC_API_KEY)',
   LOG_LEVEL: 'log.level',
+  PORT: 'api.port (port of the REST API, default 8080)',
+  VIGIL_API_HOST: 'api.host (interface the REST API listens on, default 127.0.0.1)',
 });
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -323,6 +329,8 @@ function applyEnvironment(raw: Raw, env: Env): void {
     setPath(raw, path, [...new Set([...base, ...commaList(env.VIGIL_ALLOWED_HOSTS)])]);
   }
   if (env.LOG_LEVEL) set('log', 'level', env.LOG_LEVEL);
+  if (env.PORT) set('api', 'port', parseInteger('PORT', env.PORT));
+  if (env.VIGIL_API_HOST) set('api', 'host', env.VIGIL_API_HOST);
 }
 
 /** The allow-list of notifier hosts when the config file sets none. */
@@ -404,6 +412,7 @@ export function loadConfig(options: LoadConfigOptions): AppConfig {
     reason,
     act: c.act,
     storage: c.storage,
+    api: c.api,
     secrets: { llmApiKey: env[reason.llm.apiKeyEnv] || undefined },
   });
 }
