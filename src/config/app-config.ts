@@ -11,6 +11,11 @@ import {
 } from '../agents/reason/reason-settings.js';
 import { type ApiSettings, apiSettingsSchema } from '../api/api-settings.js';
 import { ConfigError } from '../errors.js';
+import {
+  TRACING_ENVIRONMENT_VARIABLES,
+  tracingFromEnvironment,
+  tracingSettingsSchema,
+} from '../observability/tracing-settings.js';
 import type { DetectorConfig } from '../streams/index.js';
 import { loadDetectorSettingsFile, parseDetectorSettings } from './detector-settings.js';
 import { configErrorFrom } from './zod-issues.js';
@@ -115,6 +120,7 @@ const appConfigSchema = z
       })
       .strict()
       .prefault({}),
+    tracing: tracingSettingsSchema.prefault({}),
   })
   .strict();
 
@@ -157,6 +163,8 @@ export interface AppConfig {
   readonly storage: ParsedConfig['storage'];
   /** The REST API (`api:`, see docs/api.md). */
   readonly api: ApiSettings;
+  /** OpenTelemetry traces (`tracing:`, see docs/observability.md); off by default. */
+  readonly tracing: ParsedConfig['tracing'];
   /** Secrets read from the environment; never logged. */
   readonly secrets: {
     /** Value of the variable named by `reason.llm.apiKeyEnv`, if set. */
@@ -203,6 +211,7 @@ export const ENVIRONMENT_VARIABLES: Readonly<Record<string, string>> = Object.fr
   LOG_LEVEL: 'log.level',
   PORT: 'api.port (port of the REST API, default 8080)',
   VIGIL_API_HOST: 'api.host (interface the REST API listens on, default 127.0.0.1)',
+  ...TRACING_ENVIRONMENT_VARIABLES,
 });
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -331,6 +340,7 @@ function applyEnvironment(raw: Raw, env: Env): void {
   if (env.LOG_LEVEL) set('log', 'level', env.LOG_LEVEL);
   if (env.PORT) set('api', 'port', parseInteger('PORT', env.PORT));
   if (env.VIGIL_API_HOST) set('api', 'host', env.VIGIL_API_HOST);
+  Object.assign(section(raw, 'tracing'), tracingFromEnvironment(env));
 }
 
 /** The allow-list of notifier hosts when the config file sets none. */
@@ -413,6 +423,7 @@ export function loadConfig(options: LoadConfigOptions): AppConfig {
     act: c.act,
     storage: c.storage,
     api: c.api,
+    tracing: c.tracing,
     secrets: { llmApiKey: env[reason.llm.apiKeyEnv] || undefined },
   });
 }
