@@ -141,6 +141,36 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
       return `hypertables: ${TIME_SERIES_TABLES.map((t) => t.table).join(', ')}`;
     },
   },
+  {
+    version: 3,
+    name: 'api_keys (hashed API keys with roles) and the audit_log columns of the API',
+    async up(tx) {
+      // Keys are stored as the SHA-256 of the whole key only; `id` is the key's public prefix.
+      // audit_log (version 1) had no writer until now, so its new columns can be nullable additions.
+      await tx.exec(`
+CREATE TABLE api_keys (
+  id           text PRIMARY KEY,
+  name         text NOT NULL,
+  role         text NOT NULL CHECK (role IN ('viewer', 'operator', 'admin')),
+  key_hash     text NOT NULL CHECK (key_hash ~ '^[0-9a-f]{64}$'),
+  created_at   timestamptz NOT NULL,
+  last_used_at timestamptz,
+  revoked_at   timestamptz
+);
+ALTER TABLE audit_log
+  ALTER COLUMN subject DROP NOT NULL,
+  ADD COLUMN actor_kind  text,
+  ADD COLUMN actor_name  text,
+  ADD COLUMN role        text,
+  ADD COLUMN method      text,
+  ADD COLUMN route       text,
+  ADD COLUMN status_code integer,
+  ADD COLUMN request_id  text,
+  ADD COLUMN client_ip   text;
+CREATE INDEX audit_log_actor_idx ON audit_log (actor, at);`);
+      return 'created';
+    },
+  },
 ]);
 
 /** Whether to use TimescaleDB: `auto` = when the extension exists, `off` = never. */
