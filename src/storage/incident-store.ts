@@ -114,3 +114,73 @@ export interface IncidentStore {
   /** Closes the connection (idempotent). */
   close(): Promise<void>;
 }
+
+/**
+ * Filters of {@link IncidentQueries.listAnomalies}; all optional and combined with AND. Results are
+ * ordered newest first (`timestampMs` desc, then id desc).
+ */
+export interface AnomalyQuery {
+  /** Anomalies at or after this event time (ms). */
+  readonly fromMs?: number;
+  /** Anomalies before this event time (ms). */
+  readonly toMs?: number;
+  readonly series?: string;
+  /** The `service` label, or the series prefix before the first `.` when the anomaly has no such label. */
+  readonly service?: string;
+  readonly severities?: readonly Severity[];
+  /** Status of the incident the anomaly was recorded under. */
+  readonly statuses?: readonly IncidentStatus[];
+  readonly incidentId?: string;
+  /** Page size, 1..500 (default 50). */
+  readonly limit?: number;
+  /** `nextCursor` of the previous page. */
+  readonly cursor?: string | null;
+}
+
+/** One page of anomalies. `nextCursor` is null on the last page. */
+export interface AnomalyPage {
+  readonly items: readonly StoredAnomaly[];
+  readonly nextCursor: string | null;
+}
+
+/** An operator's verdict on an incident. */
+export type FeedbackVerdict = 'confirmed' | 'corrected' | 'false-positive';
+
+/** All feedback verdicts. */
+export const FEEDBACK_VERDICTS: readonly FeedbackVerdict[] = Object.freeze([
+  'confirmed',
+  'corrected',
+  'false-positive',
+]);
+
+/** Feedback to record on an incident. */
+export interface IncidentFeedbackInput {
+  readonly incidentId: string;
+  readonly verdict: FeedbackVerdict;
+  /** The root cause the operator confirmed or corrected to (null for a false positive without one). */
+  readonly rootCause: string | null;
+  readonly note: string | null;
+  /** Who gave the feedback. */
+  readonly by: string;
+  /** When it was given (ms since the epoch). */
+  readonly atMs: number;
+  /** What the incident memory did with it, e.g. `remembered` or `marked false positive`. */
+  readonly memoryOutcome: string;
+}
+
+/** Recorded feedback; `id` is assigned by the store and increases with insertion order. */
+export interface StoredIncidentFeedback extends IncidentFeedbackInput {
+  readonly id: string;
+}
+
+/** Queries and feedback beyond what the stages need (used by the API). */
+export interface IncidentQueries {
+  listAnomalies(query?: AnomalyQuery): Promise<AnomalyPage>;
+  /** Appends one feedback entry (every call adds a row) and returns it with its id. */
+  recordFeedback(feedback: IncidentFeedbackInput): Promise<StoredIncidentFeedback>;
+  /** The feedback given on an incident, oldest first (empty when none or when the incident is unknown). */
+  listFeedback(incidentId: string): Promise<StoredIncidentFeedback[]>;
+}
+
+/** The stages' port plus the API's queries: what the SQL store implements. */
+export interface QueryableIncidentStore extends IncidentStore, IncidentQueries {}

@@ -142,6 +142,25 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
     },
   },
   {
+    version: 4,
+    name: 'incident_feedback (operator verdicts given through the API)',
+    async up(tx) {
+      await tx.exec(`
+CREATE TABLE incident_feedback (
+  id             bigserial PRIMARY KEY,
+  incident_id    text NOT NULL,
+  verdict        text NOT NULL CHECK (verdict IN ('confirmed', 'corrected', 'false-positive')),
+  root_cause     text,
+  note           text,
+  actor          text NOT NULL,
+  at             timestamptz NOT NULL,
+  memory_outcome text NOT NULL
+);
+CREATE INDEX incident_feedback_incident_idx ON incident_feedback (incident_id, at, id);`);
+      return 'created';
+    },
+  },
+  {
     version: 3,
     name: 'api_keys (hashed API keys with roles) and the audit_log columns of the API',
     async up(tx) {

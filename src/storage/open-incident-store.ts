@@ -1,4 +1,4 @@
-import type { IncidentStore } from './incident-store.js';
+import type { QueryableIncidentStore } from './incident-store.js';
 import { type MigrationReport, runMigrations, type TimescaleMode } from './migrations.js';
 import { createPgSqlClient } from './pg-sql-client.js';
 import { createPgliteSqlClient } from './pglite-sql-client.js';
@@ -18,7 +18,7 @@ export type IncidentStoreTarget =
 
 /** An opened, migrated store plus what the migrations did. */
 export interface OpenedIncidentStore {
-  readonly store: IncidentStore;
+  readonly store: QueryableIncidentStore;
   readonly client: SqlClient;
   readonly migrations: MigrationReport;
 }

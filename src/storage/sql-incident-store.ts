@@ -3,15 +3,20 @@ import type { ActionEvent, ActionKind, ActionStatus } from '../model/action-even
 import type { Direction, Severity } from '../model/anomaly-event.js';
 import type { HypothesisEvent } from '../model/hypothesis-event.js';
 import type {
+  AnomalyPage,
+  AnomalyQuery,
+  FeedbackVerdict,
+  IncidentFeedbackInput,
   IncidentPage,
   IncidentQuery,
   IncidentRecord,
   IncidentStatus,
-  IncidentStore,
   IncidentTimeline,
+  QueryableIncidentStore,
   StoredAnomaly,
   StoredContext,
   StoredHypotheses,
+  StoredIncidentFeedback,
 } from './incident-store.js';
 import type { SqlClient } from './sql-client.js';
 
@@ -58,12 +63,12 @@ function toIncident(r: IncidentRow): IncidentRecord {
 const INCIDENT_COLUMNS = `id, correlation_key, opened_at, last_anomaly_at, severity, status, revision, series,
   components, anomaly_ids, top_cause, top_confidence`;
 
-/** Encodes the position after `incident` in the list order. Opaque to callers. */
-function encodeCursor(incident: IncidentRecord): string {
-  return Buffer.from(JSON.stringify([incident.lastAnomalyAtMs, incident.id])).toString('base64url');
+/** Encodes a keyset position (time, id) in a list order. Opaque to callers. */
+function encodeCursor(atMs: number, id: string): string {
+  return Buffer.from(JSON.stringify([atMs, id])).toString('base64url');
 }
 
-function decodeCursor(cursor: string): [number, string] {
+function decodeCursor(cursor: string, list: string): [number, string] {
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
     if (Array.isArray(value) && typeof value[0] === 'number' && typeof value[1] === 'string') {
@@ -72,14 +77,64 @@ function decodeCursor(cursor: string): [number, string] {
   } catch {
     // fall through
   }
-  throw new VigilError('VIGIL_ERR_STORE_BAD_CURSOR', 'cursor is not one returned by listIncidents');
+  throw new VigilError('VIGIL_ERR_STORE_BAD_CURSOR', `cursor is not one returned by ${list}`);
+}
+
+const pageSize = (limit: number | undefined): number =>
+  Math.min(MAX_PAGE, Math.max(1, Math.floor(limit ?? DEFAULT_PAGE)));
+
+/** Collects `$n` parameters next to the SQL that uses them. */
+function parameters() {
+  const params: unknown[] = [];
+  return {
+    params,
+    param(value: unknown): string {
+      params.push(value);
+      return `$${params.length}`;
+    },
+  };
+}
+
+const ANOMALY_COLUMNS = `id, occurred_at, incident_id, series, value, direction, score, severity, labels, detectors,
+  baseline, config_id`;
+
+function toAnomaly(a: Record<string, unknown>): StoredAnomaly {
+  return {
+    id: a.id as string,
+    incidentId: (a.incident_id as string | null) ?? null,
+    series: a.series as string,
+    timestampMs: ms(a.occurred_at),
+    value: a.value as number,
+    direction: a.direction as Direction,
+    score: a.score as number,
+    severity: a.severity as Severity,
+    labels: a.labels as Record<string, string>,
+    detectors: a.detectors as StoredAnomaly['detectors'],
+    baseline: a.baseline as StoredAnomaly['baseline'],
+    configId: a.config_id as string,
+  };
+}
+
+const FEEDBACK_COLUMNS = 'id, incident_id, verdict, root_cause, note, actor, at, memory_outcome';
+
+function toFeedback(f: Record<string, unknown>): StoredIncidentFeedback {
+  return {
+    id: String(f.id),
+    incidentId: f.incident_id as string,
+    verdict: f.verdict as FeedbackVerdict,
+    rootCause: (f.root_cause as string | null) ?? null,
+    note: (f.note as string | null) ?? null,
+    by: f.actor as string,
+    atMs: ms(f.at),
+    memoryOutcome: f.memory_outcome as string,
+  };
 }
 
 /**
  * The incident store over any {@link SqlClient}: the same SQL runs on PostgreSQL (`pg`) and PGlite. The
  * schema must be migrated first (`runMigrations`; `openIncidentStore` does both).
  */
-export function createSqlIncidentStore(client: SqlClient): IncidentStore {
+export function createSqlIncidentStore(client: SqlClient): QueryableIncidentStore {
   return {
     async recordHypothesisEvent(event: HypothesisEvent) {
       const { incident, trigger } = event;
@@ -204,13 +259,9 @@ export function createSqlIncidentStore(client: SqlClient): IncidentStore {
     },
 
     async listIncidents(query: IncidentQuery = {}): Promise<IncidentPage> {
-      const limit = Math.min(MAX_PAGE, Math.max(1, Math.floor(query.limit ?? DEFAULT_PAGE)));
+      const limit = pageSize(query.limit);
       const where: string[] = [];
-      const params: unknown[] = [];
-      const param = (value: unknown) => {
-        params.push(value);
-        return `$${params.length}`;
-      };
+      const { params, param } = parameters();
       if (query.fromMs !== undefined) where.push(`last_anomaly_at >= ${param(new Date(query.fromMs))}`);
       if (query.toMs !== undefined) where.push(`opened_at < ${param(new Date(query.toMs))}`);
       if (query.series !== undefined) where.push(`${param(query.series)}::text = ANY(series)`);
@@ -222,7 +273,7 @@ export function createSqlIncidentStore(client: SqlClient): IncidentStore {
         where.push(`status = ANY(${param([...query.statuses])}::text[])`);
       }
       if (query.cursor) {
-        const [atMs, id] = decodeCursor(query.cursor);
+        const [atMs, id] = decodeCursor(query.cursor, 'listIncidents');
         where.push(`(last_anomaly_at, id) < (${param(new Date(atMs))}, ${param(id)}::text)`);
       }
       const rows = await client.query<IncidentRow>(
@@ -234,7 +285,76 @@ export function createSqlIncidentStore(client: SqlClient): IncidentStore {
       );
       const items = rows.slice(0, limit).map(toIncident);
       const last = items.at(-1);
-      return { items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+      return {
+        items,
+        nextCursor: rows.length > limit && last ? encodeCursor(last.lastAnomalyAtMs, last.id) : null,
+      };
+    },
+
+    async listAnomalies(query: AnomalyQuery = {}): Promise<AnomalyPage> {
+      const limit = pageSize(query.limit);
+      const where: string[] = [];
+      const { params, param } = parameters();
+      if (query.fromMs !== undefined) where.push(`occurred_at >= ${param(new Date(query.fromMs))}`);
+      if (query.toMs !== undefined) where.push(`occurred_at < ${param(new Date(query.toMs))}`);
+      if (query.series !== undefined) where.push(`series = ${param(query.series)}::text`);
+      if (query.service !== undefined) {
+        where.push(
+          `COALESCE(labels->>'service', split_part(series, '.', 1)) = ${param(query.service)}::text`,
+        );
+      }
+      if (query.severities && query.severities.length > 0) {
+        where.push(`severity = ANY(${param([...query.severities])}::text[])`);
+      }
+      if (query.statuses && query.statuses.length > 0) {
+        where.push(
+          `incident_id IN (SELECT id FROM incidents WHERE status = ANY(${param([...query.statuses])}::text[]))`,
+        );
+      }
+      if (query.incidentId !== undefined) where.push(`incident_id = ${param(query.incidentId)}::text`);
+      if (query.cursor) {
+        const [atMs, id] = decodeCursor(query.cursor, 'listAnomalies');
+        where.push(`(occurred_at, id) < (${param(new Date(atMs))}, ${param(id)}::text)`);
+      }
+      const rows = await client.query<Record<string, unknown>>(
+        `SELECT ${ANOMALY_COLUMNS} FROM anomalies
+         ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+         ORDER BY occurred_at DESC, id DESC
+         LIMIT ${param(limit + 1)}`,
+        params,
+      );
+      const items = rows.slice(0, limit).map(toAnomaly);
+      const last = items.at(-1);
+      return {
+        items,
+        nextCursor: rows.length > limit && last ? encodeCursor(last.timestampMs, last.id) : null,
+      };
+    },
+
+    async recordFeedback(feedback: IncidentFeedbackInput): Promise<StoredIncidentFeedback> {
+      const rows = await client.query<Record<string, unknown>>(
+        `INSERT INTO incident_feedback (incident_id, verdict, root_cause, note, actor, at, memory_outcome)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         RETURNING ${FEEDBACK_COLUMNS}`,
+        [
+          feedback.incidentId,
+          feedback.verdict,
+          feedback.rootCause,
+          feedback.note,
+          feedback.by,
+          new Date(feedback.atMs),
+          feedback.memoryOutcome,
+        ],
+      );
+      return toFeedback(rows[0]!);
+    },
+
+    async listFeedback(incidentId: string): Promise<StoredIncidentFeedback[]> {
+      const rows = await client.query<Record<string, unknown>>(
+        `SELECT ${FEEDBACK_COLUMNS} FROM incident_feedback WHERE incident_id = $1 ORDER BY at, id`,
+        [incidentId],
+      );
+      return rows.map(toFeedback);
     },
 
     async incidentTimeline(incidentId: string): Promise<IncidentTimeline | null> {
@@ -245,8 +365,7 @@ export function createSqlIncidentStore(client: SqlClient): IncidentStore {
       const row = incidents[0];
       if (!row) return null;
       const anomalies = await client.query<Record<string, unknown>>(
-        `SELECT id, occurred_at, incident_id, series, value, direction, score, severity, labels, detectors, baseline,
-           config_id FROM anomalies WHERE incident_id = $1 ORDER BY occurred_at, id`,
+        `SELECT ${ANOMALY_COLUMNS} FROM anomalies WHERE incident_id = $1 ORDER BY occurred_at, id`,
         [incidentId],
       );
       const contexts = await client.query<Record<string, unknown>>(
@@ -266,22 +385,7 @@ export function createSqlIncidentStore(client: SqlClient): IncidentStore {
       );
       return {
         incident: toIncident(row),
-        anomalies: anomalies.map(
-          (a): StoredAnomaly => ({
-            id: a.id as string,
-            incidentId: (a.incident_id as string | null) ?? null,
-            series: a.series as string,
-            timestampMs: ms(a.occurred_at),
-            value: a.value as number,
-            direction: a.direction as Direction,
-            score: a.score as number,
-            severity: a.severity as Severity,
-            labels: a.labels as Record<string, string>,
-            detectors: a.detectors as StoredAnomaly['detectors'],
-            baseline: a.baseline as StoredAnomaly['baseline'],
-            configId: a.config_id as string,
-          }),
-        ),
+        anomalies: anomalies.map(toAnomaly),
         contexts: contexts.map(
           (c): StoredContext => ({
             id: c.id as string,

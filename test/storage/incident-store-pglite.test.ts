@@ -2,11 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runMigrations, TIME_SERIES_TABLES } from '../../src/storage/migrations.js';
+import { MIGRATIONS, runMigrations, TIME_SERIES_TABLES } from '../../src/storage/migrations.js';
 import { openIncidentStore } from '../../src/storage/open-incident-store.js';
 import { createPgliteSqlClient } from '../../src/storage/pglite-sql-client.js';
 import type { SqlClient } from '../../src/storage/sql-client.js';
 import { hypothesisEvent } from '../actions/support/hypothesis-fixture.js';
+import { describeIncidentQueriesContract } from './incident-queries-contract.js';
 import { describeIncidentStoreContract } from './incident-store-contract.js';
 
 // One PGlite instance (starting one takes seconds); every test gets a fresh schema in it.
@@ -31,6 +32,7 @@ afterAll(async () => {
 });
 
 describeIncidentStoreContract('PGlite, in memory', freshSchema);
+describeIncidentQueriesContract('PGlite, in memory', freshSchema);
 
 /**
  * A client that pretends the server offers TimescaleDB: it answers the extension queries and records
@@ -117,7 +119,7 @@ describe('PGlite in a data folder', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vigil-store-'));
     try {
       const first = await openIncidentStore({ kind: 'pglite', dataDir: dir });
-      expect(first.migrations.applied).toEqual([1, 2]);
+      expect(first.migrations.applied).toEqual(MIGRATIONS.map((m) => m.version));
       await first.store.recordHypothesisEvent(hypothesisEvent());
       await first.store.close();
       const second = await openIncidentStore({ kind: 'pglite', dataDir: dir });
