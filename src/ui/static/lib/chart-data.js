@@ -1,0 +1,142 @@
+/**
+ * Turns the API's series JSON and an incident's anomalies into the aligned arrays a uPlot chart draws:
+ * x (seconds), baseline low, baseline high, observed value, anomaly marker. Pure.
+ * @module
+ */
+
+/**
+ * @typedef {object} SeriesPoint
+ * @property {number} timestampMs
+ * @property {number} value
+ */
+
+/**
+ * @typedef {object} BandPoint
+ * @property {number} timestampMs
+ * @property {number} low
+ * @property {number} high
+ */
+
+/**
+ * The part of `GET /api/v1/series/points` the chart uses.
+ * @typedef {object} SeriesResponse
+ * @property {readonly SeriesPoint[]} points
+ * @property {readonly BandPoint[]} [band]
+ * @property {boolean} [truncated]
+ */
+
+/**
+ * The part of an anomaly the chart marks.
+ * @typedef {object} MarkedAnomaly
+ * @property {string} series
+ * @property {number} timestampMs
+ * @property {number} value
+ */
+
+/**
+ * Aligned columns: index `i` of every array is the instant `xs[i]`; `null` where a column has no value.
+ * `data` is uPlot's input: `[x seconds, low, high, value, marker]`.
+ * @typedef {object} ChartData
+ * @property {number[]} xs instants in ms, ascending, unique
+ * @property {[number[], (number | null)[], (number | null)[], (number | null)[], (number | null)[]]} data
+ * @property {number} pointCount points drawn
+ * @property {number} bandCount instants with a baseline band
+ * @property {number} anomalyCount anomalies marked
+ * @property {boolean} truncated the API returned fewer points than the range holds
+ */
+
+/**
+ * @typedef {object} TimeRange
+ * @property {number} fromMs inclusive
+ * @property {number} toMs exclusive
+ */
+
+/** Shown before an incident's first anomaly. */
+export const PAD_BEFORE_MS = 30 * 60_000;
+/** Shown after an incident's last anomaly. */
+export const PAD_AFTER_MS = 10 * 60_000;
+/** Widest range requested (the API's default `seriesRead.maxRangeMs`). */
+export const MAX_RANGE_MS = 24 * 3_600_000;
+
+/**
+ * The time range charted for an incident: from `PAD_BEFORE_MS` before it opened to `PAD_AFTER_MS` after
+ * its last anomaly, keeping the most recent `maxRangeMs` when that is wider.
+ * @param {{ openedAtMs: number, lastAnomalyAtMs: number }} incident
+ * @param {number} [maxRangeMs]
+ * @returns {TimeRange}
+ */
+export function chartRange(incident, maxRangeMs = MAX_RANGE_MS) {
+  const toMs = incident.lastAnomalyAtMs + PAD_AFTER_MS;
+  const fromMs = Math.max(incident.openedAtMs - PAD_BEFORE_MS, toMs - maxRangeMs);
+  return { fromMs, toMs };
+}
+
+/**
+ * The API request for one series' points and band over `range`.
+ * @param {string} series
+ * @param {TimeRange} range
+ * @returns {string}
+ */
+export function seriesPointsPath(series, range) {
+  const params = new URLSearchParams({ series, from: String(range.fromMs), to: String(range.toMs) });
+  return `/api/v1/series/points?${params}`;
+}
+
+/** @param {unknown} x */
+const finite = (x) => typeof x === 'number' && Number.isFinite(x);
+
+/**
+ * Aligns points, band and anomaly markers on one ascending time axis. Entries with non-finite numbers
+ * are dropped; a repeated instant keeps its last value; anomalies of other series are ignored.
+ * @param {string} series
+ * @param {SeriesResponse} response
+ * @param {readonly MarkedAnomaly[]} anomalies
+ * @returns {ChartData}
+ */
+export function buildChartData(series, response, anomalies) {
+  /** @type {Map<number, number>} */
+  const values = new Map();
+  for (const p of response.points ?? []) {
+    if (finite(p.timestampMs) && finite(p.value)) values.set(p.timestampMs, p.value);
+  }
+  /** @type {Map<number, BandPoint>} */
+  const band = new Map();
+  for (const b of response.band ?? []) {
+    if (finite(b.timestampMs) && finite(b.low) && finite(b.high)) band.set(b.timestampMs, b);
+  }
+  /** @type {Map<number, number>} */
+  const markers = new Map();
+  for (const a of anomalies) {
+    if (a.series === series && finite(a.timestampMs) && finite(a.value)) markers.set(a.timestampMs, a.value);
+  }
+  const xs = [...new Set([...values.keys(), ...band.keys(), ...markers.keys()])].sort((a, b) => a - b);
+  return {
+    xs,
+    data: [
+      xs.map((ms) => ms / 1000),
+      xs.map((ms) => band.get(ms)?.low ?? null),
+      xs.map((ms) => band.get(ms)?.high ?? null),
+      xs.map((ms) => values.get(ms) ?? null),
+      xs.map((ms) => markers.get(ms) ?? null),
+    ],
+    pointCount: values.size,
+    bandCount: band.size,
+    anomalyCount: markers.size,
+    truncated: response.truncated === true,
+  };
+}
+
+/**
+ * One line describing what a chart shows, for its caption and for screen readers.
+ * @param {ChartData} chart
+ * @returns {string}
+ */
+export function describeChart(chart) {
+  const parts = [
+    `${chart.pointCount} point${chart.pointCount === 1 ? '' : 's'}`,
+    chart.bandCount > 0 ? 'baseline band' : 'no baseline band',
+    `${chart.anomalyCount} anomal${chart.anomalyCount === 1 ? 'y' : 'ies'} marked`,
+  ];
+  if (chart.truncated) parts.push('truncated: the range holds more points than shown');
+  return parts.join(', ');
+}
