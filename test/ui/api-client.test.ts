@@ -84,6 +84,13 @@ describe('api client', () => {
       'VIGIL_ERR_NOT_FOUND',
       false,
     ],
+    [
+      403,
+      '{"error":"VIGIL_ERR_AUTH_FORBIDDEN","message":"needs the operator role"}',
+      'needs the operator role',
+      'VIGIL_ERR_AUTH_FORBIDDEN',
+      false,
+    ],
     [400, '{"error":"Bad Request"}', 'Bad Request', null, false],
     [502, '<html>gateway</html>', '<html>gateway</html>', null, false],
     [500, '', 'HTTP 500', null, false],

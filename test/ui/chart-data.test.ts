@@ -41,55 +41,66 @@ describe('seriesPointsPath', () => {
   });
 });
 
+const band = (lower: number, upper: number) => ({ median: (lower + upper) / 2, lower, upper });
+
 describe('buildChartData', () => {
-  it('aligns points, band and markers on one ascending axis in seconds', () => {
+  it('aligns points, their band and the markers on one ascending axis in seconds', () => {
     const chart = buildChartData(
       's',
       {
         points: [
-          { timestampMs: 3000, value: 30 },
-          { timestampMs: 1000, value: 10 },
-          { timestampMs: 2000, value: 20 },
+          { timestampMs: 3000, value: 30, baseline: band(6, 16) },
+          { timestampMs: 1000, value: 10, baseline: null },
+          { timestampMs: 2000, value: 20, baseline: band(5, 15) },
         ],
-        band: [
-          { timestampMs: 1000, low: 5, high: 15 },
-          { timestampMs: 2500, low: 6, high: 16 },
-        ],
-        truncated: true,
+        band: { k: 3.5 },
+        truncated: 'only the latest 3 points',
       },
       [
         { series: 's', timestampMs: 3000, value: 30 },
+        { series: 's', timestampMs: 2500, value: 99 },
         { series: 'other', timestampMs: 2000, value: 99 },
       ],
     );
     expect(chart.xs).toEqual([1000, 2000, 2500, 3000]);
     expect(chart.data).toEqual([
       [1, 2, 2.5, 3],
-      [5, null, 6, null],
-      [15, null, 16, null],
+      [null, 5, null, 6],
+      [null, 15, null, 16],
       [10, 20, null, 30],
-      [null, null, null, 30],
+      [null, null, 99, 30],
     ]);
-    expect(chart).toMatchObject({ pointCount: 3, bandCount: 2, anomalyCount: 1, truncated: true });
+    expect(chart).toMatchObject({
+      pointCount: 3,
+      bandCount: 2,
+      anomalyCount: 2,
+      bandK: 3.5,
+      truncated: 'only the latest 3 points',
+    });
   });
 
-  it('marks an anomaly at an instant without a point, drops non-finite entries and keeps the last duplicate', () => {
+  it('drops non-finite entries, keeps the last duplicate, and reads a missing band or reason as none', () => {
     const chart = buildChartData(
       's',
       {
         points: [
-          { timestampMs: 1000, value: 1 },
-          { timestampMs: 1000, value: 2 },
+          { timestampMs: 1000, value: 1, baseline: band(0, 2) },
+          { timestampMs: 1000, value: 2, baseline: { median: 1, lower: Number.NEGATIVE_INFINITY, upper: 3 } },
           { timestampMs: 2000, value: Number.NaN },
         ],
-        band: [{ timestampMs: 1000, low: Number.NEGATIVE_INFINITY, high: 3 }],
+        truncated: null,
       },
-      [{ series: 's', timestampMs: 5000, value: 7 }],
+      [{ series: 's', timestampMs: Number.NaN, value: 7 }],
     );
-    expect(chart.xs).toEqual([1000, 5000]);
-    expect(chart.data[3]).toEqual([2, null]);
-    expect(chart.data[4]).toEqual([null, 7]);
-    expect(chart).toMatchObject({ pointCount: 1, bandCount: 0, anomalyCount: 1, truncated: false });
+    expect(chart.xs).toEqual([1000]);
+    expect(chart.data).toEqual([[1], [null], [null], [2], [null]]);
+    expect(chart).toMatchObject({
+      pointCount: 1,
+      bandCount: 0,
+      anomalyCount: 0,
+      bandK: null,
+      truncated: null,
+    });
   });
 
   it('every column has one entry per instant (property over random input)', () => {
@@ -100,18 +111,27 @@ describe('buildChartData', () => {
     };
     for (let round = 0; round < 50; round += 1) {
       const ts = () => (next() % 40) * 1000;
-      const points = Array.from({ length: next() % 30 }, () => ({ timestampMs: ts(), value: next() % 100 }));
-      const band = Array.from({ length: next() % 30 }, () => ({ timestampMs: ts(), low: 1, high: 2 }));
+      const points = Array.from({ length: next() % 30 }, () => ({
+        timestampMs: ts(),
+        value: next() % 100,
+        baseline: next() % 2 === 0 ? null : band(1, 2),
+      }));
       const anomalies = Array.from({ length: next() % 5 }, () => ({
         series: 's',
         timestampMs: ts(),
         value: 1,
       }));
-      const chart = buildChartData('s', { points, band }, anomalies);
-      const expected = new Set([...points, ...band, ...anomalies].map((p) => p.timestampMs));
+      const chart = buildChartData('s', { points }, anomalies);
+      const expected = new Set([...points, ...anomalies].map((p) => p.timestampMs));
       expect(chart.xs).toEqual([...expected].sort((a, b) => a - b));
       for (const column of chart.data) expect(column).toHaveLength(chart.xs.length);
       expect(chart.pointCount).toBe(new Set(points.map((p) => p.timestampMs)).size);
+      // low and high are both set or both null, and low <= high
+      chart.data[1].forEach((low, i) => {
+        const high = chart.data[2][i] ?? null;
+        expect(low === null).toBe(high === null);
+        if (low !== null && high !== null) expect(low).toBeLessThanOrEqual(high);
+      });
     }
   });
 
@@ -122,16 +142,16 @@ describe('buildChartData', () => {
       's',
       {
         points: [
-          { timestampMs: 1, value: 1 },
-          { timestampMs: 2, value: 1 },
+          { timestampMs: 1, value: 1, baseline: band(0, 2) },
+          { timestampMs: 2, value: 1, baseline: band(0, 2) },
         ],
-        band: [{ timestampMs: 1, low: 0, high: 2 }],
-        truncated: true,
+        band: { k: 3 },
+        truncated: 'scan cap reached',
       },
       [{ series: 's', timestampMs: 2, value: 1 }],
     );
     expect(describeChart(full)).toBe(
-      '2 points, baseline band, 1 anomaly marked, truncated: the range holds more points than shown',
+      '2 points, baseline band (median ± 3 robust σ), 1 anomaly marked, truncated: scan cap reached',
     );
   });
 });

@@ -110,7 +110,8 @@ function parseJson(text) {
 }
 
 /**
- * Reads `{ message, code }`, `{ error: { message, code } }` or `{ error: 'text' }` answers.
+ * Reads the API's `{ error: 'VIGIL_ERR_…', message }` answers, and `{ message, code }`,
+ * `{ error: { message, code } }` or `{ error: 'text' }` from anything in front of it.
  * @param {number} status
  * @param {string} statusText
  * @param {unknown} json
@@ -128,6 +129,7 @@ function errorFromAnswer(status, statusText, json, text) {
     (text.trim() !== '' && json === undefined
       ? text.trim().slice(0, 200)
       : `HTTP ${status} ${statusText}`.trim());
-  const code = [body.code, nested.code].find((c) => typeof c === 'string') ?? null;
+  const codeLike = (/** @type {unknown} */ c) => typeof c === 'string' && /^[A-Z][A-Z0-9_]+$/.test(c);
+  const code = [body.code, nested.code, body.error].find(codeLike) ?? null;
   return new ApiError(status, /** @type {string} */ (message), /** @type {string | null} */ (code));
 }

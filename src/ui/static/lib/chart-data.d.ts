@@ -20,8 +20,9 @@ export function chartRange(
  */
 export function seriesPointsPath(series: string, range: TimeRange): string;
 /**
- * Aligns points, band and anomaly markers on one ascending time axis. Entries with non-finite numbers
- * are dropped; a repeated instant keeps its last value; anomalies of other series are ignored.
+ * Aligns points, their baseline band and the anomaly markers on one ascending time axis. Entries with
+ * non-finite numbers are dropped (a point with a broken band keeps its value); a repeated instant keeps
+ * its last point; anomalies of other series are ignored; an anomaly between points gets its own instant.
  * @param {string} series
  * @param {SeriesResponse} response
  * @param {readonly MarkedAnomaly[]} anomalies
@@ -44,22 +45,24 @@ export function describeChart(chart: ChartData): string;
  * @module
  */
 /**
+ * The baseline band at one point: where the point's robust z would reach `k` (null during warm-up).
+ * @typedef {object} BaselineAt
+ * @property {number} median
+ * @property {number} lower
+ * @property {number} upper
+ */
+/**
  * @typedef {object} SeriesPoint
  * @property {number} timestampMs
  * @property {number} value
- */
-/**
- * @typedef {object} BandPoint
- * @property {number} timestampMs
- * @property {number} low
- * @property {number} high
+ * @property {BaselineAt | null} [baseline]
  */
 /**
  * The part of `GET /api/v1/series/points` the chart uses.
  * @typedef {object} SeriesResponse
- * @property {readonly SeriesPoint[]} points
- * @property {readonly BandPoint[]} [band]
- * @property {boolean} [truncated]
+ * @property {readonly SeriesPoint[]} points by event time
+ * @property {{ k: number }} [band] how the band was computed: its half-width in robust σ
+ * @property {string | null} [truncated] why points may be missing, or null
  */
 /**
  * The part of an anomaly the chart marks.
@@ -77,7 +80,8 @@ export function describeChart(chart: ChartData): string;
  * @property {number} pointCount points drawn
  * @property {number} bandCount instants with a baseline band
  * @property {number} anomalyCount anomalies marked
- * @property {boolean} truncated the API returned fewer points than the range holds
+ * @property {number | null} bandK half-width of the band in robust σ, when the API says
+ * @property {string | null} truncated why the API returned fewer points than the range holds, or null
  */
 /**
  * @typedef {object} TimeRange
@@ -90,22 +94,39 @@ export const PAD_BEFORE_MS: number;
 export const PAD_AFTER_MS: number;
 /** Widest range requested (the API's default `seriesRead.maxRangeMs`). */
 export const MAX_RANGE_MS: number;
+/**
+ * The baseline band at one point: where the point's robust z would reach `k` (null during warm-up).
+ */
+export type BaselineAt = {
+  median: number;
+  lower: number;
+  upper: number;
+};
 export type SeriesPoint = {
   timestampMs: number;
   value: number;
-};
-export type BandPoint = {
-  timestampMs: number;
-  low: number;
-  high: number;
+  baseline?: BaselineAt | null | undefined;
 };
 /**
  * The part of `GET /api/v1/series/points` the chart uses.
  */
 export type SeriesResponse = {
+  /**
+   * by event time
+   */
   points: readonly SeriesPoint[];
-  band?: readonly BandPoint[] | undefined;
-  truncated?: boolean | undefined;
+  /**
+   * how the band was computed: its half-width in robust σ
+   */
+  band?:
+    | {
+        k: number;
+      }
+    | undefined;
+  /**
+   * why points may be missing, or null
+   */
+  truncated?: string | null | undefined;
 };
 /**
  * The part of an anomaly the chart marks.
@@ -138,9 +159,13 @@ export type ChartData = {
    */
   anomalyCount: number;
   /**
-   * the API returned fewer points than the range holds
+   * half-width of the band in robust σ, when the API says
    */
-  truncated: boolean;
+  bandK: number | null;
+  /**
+   * why the API returned fewer points than the range holds, or null
+   */
+  truncated: string | null;
 };
 export type TimeRange = {
   /**

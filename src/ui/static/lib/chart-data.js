@@ -5,24 +5,26 @@
  */
 
 /**
- * @typedef {object} SeriesPoint
- * @property {number} timestampMs
- * @property {number} value
+ * The baseline band at one point: where the point's robust z would reach `k` (null during warm-up).
+ * @typedef {object} BaselineAt
+ * @property {number} median
+ * @property {number} lower
+ * @property {number} upper
  */
 
 /**
- * @typedef {object} BandPoint
+ * @typedef {object} SeriesPoint
  * @property {number} timestampMs
- * @property {number} low
- * @property {number} high
+ * @property {number} value
+ * @property {BaselineAt | null} [baseline]
  */
 
 /**
  * The part of `GET /api/v1/series/points` the chart uses.
  * @typedef {object} SeriesResponse
- * @property {readonly SeriesPoint[]} points
- * @property {readonly BandPoint[]} [band]
- * @property {boolean} [truncated]
+ * @property {readonly SeriesPoint[]} points by event time
+ * @property {{ k: number }} [band] how the band was computed: its half-width in robust σ
+ * @property {string | null} [truncated] why points may be missing, or null
  */
 
 /**
@@ -42,7 +44,8 @@
  * @property {number} pointCount points drawn
  * @property {number} bandCount instants with a baseline band
  * @property {number} anomalyCount anomalies marked
- * @property {boolean} truncated the API returned fewer points than the range holds
+ * @property {number | null} bandK half-width of the band in robust σ, when the API says
+ * @property {string | null} truncated why the API returned fewer points than the range holds, or null
  */
 
 /**
@@ -86,43 +89,47 @@ export function seriesPointsPath(series, range) {
 const finite = (x) => typeof x === 'number' && Number.isFinite(x);
 
 /**
- * Aligns points, band and anomaly markers on one ascending time axis. Entries with non-finite numbers
- * are dropped; a repeated instant keeps its last value; anomalies of other series are ignored.
+ * Aligns points, their baseline band and the anomaly markers on one ascending time axis. Entries with
+ * non-finite numbers are dropped (a point with a broken band keeps its value); a repeated instant keeps
+ * its last point; anomalies of other series are ignored; an anomaly between points gets its own instant.
  * @param {string} series
  * @param {SeriesResponse} response
  * @param {readonly MarkedAnomaly[]} anomalies
  * @returns {ChartData}
  */
 export function buildChartData(series, response, anomalies) {
-  /** @type {Map<number, number>} */
-  const values = new Map();
+  /** @type {Map<number, SeriesPoint>} */
+  const points = new Map();
   for (const p of response.points ?? []) {
-    if (finite(p.timestampMs) && finite(p.value)) values.set(p.timestampMs, p.value);
-  }
-  /** @type {Map<number, BandPoint>} */
-  const band = new Map();
-  for (const b of response.band ?? []) {
-    if (finite(b.timestampMs) && finite(b.low) && finite(b.high)) band.set(b.timestampMs, b);
+    if (finite(p.timestampMs) && finite(p.value)) points.set(p.timestampMs, p);
   }
   /** @type {Map<number, number>} */
   const markers = new Map();
   for (const a of anomalies) {
     if (a.series === series && finite(a.timestampMs) && finite(a.value)) markers.set(a.timestampMs, a.value);
   }
-  const xs = [...new Set([...values.keys(), ...band.keys(), ...markers.keys()])].sort((a, b) => a - b);
+  const xs = [...new Set([...points.keys(), ...markers.keys()])].sort((a, b) => a - b);
+  /** @param {number} ms */
+  const bandAt = (ms) => {
+    const baseline = points.get(ms)?.baseline;
+    return baseline && finite(baseline.lower) && finite(baseline.upper) ? baseline : null;
+  };
+  const k = response.band?.k;
   return {
     xs,
     data: [
       xs.map((ms) => ms / 1000),
-      xs.map((ms) => band.get(ms)?.low ?? null),
-      xs.map((ms) => band.get(ms)?.high ?? null),
-      xs.map((ms) => values.get(ms) ?? null),
+      xs.map((ms) => bandAt(ms)?.lower ?? null),
+      xs.map((ms) => bandAt(ms)?.upper ?? null),
+      xs.map((ms) => points.get(ms)?.value ?? null),
       xs.map((ms) => markers.get(ms) ?? null),
     ],
-    pointCount: values.size,
-    bandCount: band.size,
+    pointCount: points.size,
+    bandCount: xs.filter((ms) => bandAt(ms) !== null).length,
     anomalyCount: markers.size,
-    truncated: response.truncated === true,
+    bandK: finite(k) ? /** @type {number} */ (k) : null,
+    truncated:
+      typeof response.truncated === 'string' && response.truncated !== '' ? response.truncated : null,
   };
 }
 
@@ -132,11 +139,15 @@ export function buildChartData(series, response, anomalies) {
  * @returns {string}
  */
 export function describeChart(chart) {
+  const band =
+    chart.bandCount === 0
+      ? 'no baseline band'
+      : `baseline band${chart.bandK === null ? '' : ` (median ± ${chart.bandK} robust σ)`}`;
   const parts = [
     `${chart.pointCount} point${chart.pointCount === 1 ? '' : 's'}`,
-    chart.bandCount > 0 ? 'baseline band' : 'no baseline band',
+    band,
     `${chart.anomalyCount} anomal${chart.anomalyCount === 1 ? 'y' : 'ies'} marked`,
   ];
-  if (chart.truncated) parts.push('truncated: the range holds more points than shown');
+  if (chart.truncated !== null) parts.push(`truncated: ${chart.truncated}`);
   return parts.join(', ');
 }
