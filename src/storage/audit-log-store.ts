@@ -48,8 +48,8 @@ export interface AuditQuery {
 
 /** The `audit_log` table. */
 export interface AuditLogStore {
-  /** Appends one entry. */
-  record(entry: AuditEntry): Promise<void>;
+  /** Appends entries, in order, in one statement (nothing when `entries` is empty). */
+  record(entries: readonly AuditEntry[]): Promise<void>;
   /** Entries, newest first. */
   list(query?: AuditQuery): Promise<AuditRecord[]>;
 }
@@ -99,12 +99,11 @@ function fromRow(row: AuditRow): AuditRecord {
  */
 export function createSqlAuditLogStore(client: SqlClient): AuditLogStore {
   return {
-    async record(e) {
-      await client.query(
-        `INSERT INTO audit_log (at, actor, action, subject, detail, actor_kind, actor_name, role, method, route,
-                                status_code, request_id, client_ip)
-         VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10, $11, $12, $13)`,
-        [
+    async record(entries) {
+      if (entries.length === 0) return;
+      const params: unknown[] = [];
+      const rows = entries.map((e) => {
+        const values = [
           new Date(e.atMs),
           e.actorId ?? ANONYMOUS,
           `${e.method} ${e.route}`,
@@ -118,7 +117,16 @@ export function createSqlAuditLogStore(client: SqlClient): AuditLogStore {
           e.statusCode,
           e.requestId,
           e.clientIp,
-        ],
+        ];
+        const first = params.length + 1;
+        params.push(...values);
+        return `(${values.map((_, i) => `$${first + i}${i === 4 ? '::jsonb' : ''}`).join(', ')})`;
+      });
+      await client.query(
+        `INSERT INTO audit_log (at, actor, action, subject, detail, actor_kind, actor_name, role, method, route,
+                                status_code, request_id, client_ip)
+         VALUES ${rows.join(', ')}`,
+        params,
       );
     },
     async list(query = {}) {
