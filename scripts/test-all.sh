@@ -14,6 +14,9 @@ T0=$(date +%s)
 step "installing Node dependencies"
 if [[ -f package-lock.json ]]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
 
+step "installing Chromium for the web UI's browser tests (Debian package, once per machine)"
+bash scripts/install-browser.sh
+
 step "typecheck"
 npx tsc -p tsconfig.json --noEmit
 

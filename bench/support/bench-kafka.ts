@@ -30,6 +30,8 @@ export function benchConfig(
       VIGIL_TOPIC_PREFIX: prefix,
       VIGIL_DETECT_GROUP: groupId,
       VIGIL_PARTITIONS: '6',
+      // Fixed historical event times: keep them past the broker's time retention.
+      VIGIL_TOPIC_RETENTION_MS: '-1',
       LOG_LEVEL: 'silent',
       ...extra,
     },

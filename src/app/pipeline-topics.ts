@@ -4,11 +4,12 @@ import type { TopicSpec } from '../consumers/log-port.js';
 /**
  * Every topic the pipeline uses, with partitions and cleanup policy: the four event topics with the
  * configured partitions, one dead-letter topic per stage input, and the compacted changelogs of the
- * stateful stages, each co-partitioned with its stage's input (same partition count, same keys).
+ * stateful stages, each co-partitioned with its stage's input (same partition count, same keys). The
+ * event and dead-letter topics get `topics.retentionMs` when it is set (changelogs are compacted).
  */
 export function pipelineTopicSpecs(config: Pick<AppConfig, 'topics'>): TopicSpec[] {
-  const { names, partitions } = config.topics;
-  return [
+  const { names, partitions, retentionMs } = config.topics;
+  const specs: TopicSpec[] = [
     { name: names.metrics, partitions },
     { name: names.metricsDeadLetter, partitions: 1 },
     { name: names.anomalies, partitions },
@@ -25,4 +26,6 @@ export function pipelineTopicSpecs(config: Pick<AppConfig, 'topics'>): TopicSpec
     { name: names.actChangelog, partitions, compacted: true },
     { name: names.actions, partitions },
   ];
+  if (retentionMs === undefined) return specs;
+  return specs.map((spec) => (spec.compacted ? spec : { ...spec, retentionMs }));
 }

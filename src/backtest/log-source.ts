@@ -1,5 +1,5 @@
 import { encodeMetricPointJson, type MetricDecoder } from '../codec/index.js';
-import type { LogBackend, OutgoingRecord } from '../consumers/log-port.js';
+import { KEEP_FOREVER_MS, type LogBackend, type OutgoingRecord } from '../consumers/log-port.js';
 import { VigilError } from '../errors.js';
 import type { DetectorConfig } from '../streams/index.js';
 import type { NabDataset } from './nab-dataset.js';
@@ -25,7 +25,9 @@ export interface ProduceDatasetOptions {
 export async function produceDataset(dataset: NabDataset, options: ProduceDatasetOptions): Promise<number> {
   const { backend, topic } = options;
   const chunk = options.chunk ?? 2000;
-  await backend.admin().ensureTopics([{ name: topic, partitions: options.partitions }]);
+  await backend
+    .admin()
+    .ensureTopics([{ name: topic, partitions: options.partitions, retentionMs: KEEP_FOREVER_MS }]);
   const producer = await backend.producer();
   let written = 0;
   try {

@@ -75,6 +75,12 @@ const appConfigSchema = z
         hypotheses: topicName.default('hypotheses'),
         actions: topicName.default('actions'),
         partitions: z.number().int().min(1).max(1000).default(6),
+        /**
+         * `retention.ms` of the event and dead-letter topics Vigil creates (-1 = keep forever); unset = the
+         * broker's default. Kafka deletes by record time: points with event times older than the retention
+         * (historical data, backtests) are deleted at the broker's next retention check.
+         */
+        retentionMs: z.number().int().min(-1).optional(),
       })
       .strict()
       .prefault({}),
@@ -190,6 +196,7 @@ export const ENVIRONMENT_VARIABLES: Readonly<Record<string, string>> = Object.fr
   SCHEMA_REGISTRY_URL: 'schemaRegistry.url (Confluent-compatible API base URL)',
   VIGIL_TOPIC_PREFIX: 'topics.prefix',
   VIGIL_PARTITIONS: 'topics.partitions',
+  VIGIL_TOPIC_RETENTION_MS: 'topics.retentionMs (retention.ms of created topics; -1 = forever)',
   VIGIL_DETECTORS: 'detect.detectorsFile',
   VIGIL_DETECT_GROUP: 'detect.groupId (consumer group of the detect stage)',
   VIGIL_EXACTLY_ONCE: 'detect.exactlyOnce (true/false; applies to every stage)',
@@ -310,6 +317,9 @@ function applyEnvironment(raw: Raw, env: Env): void {
   if (env.VIGIL_TOPIC_PREFIX !== undefined) set('topics', 'prefix', env.VIGIL_TOPIC_PREFIX);
   if (env.VIGIL_PARTITIONS)
     set('topics', 'partitions', parseInteger('VIGIL_PARTITIONS', env.VIGIL_PARTITIONS));
+  if (env.VIGIL_TOPIC_RETENTION_MS) {
+    set('topics', 'retentionMs', parseInteger('VIGIL_TOPIC_RETENTION_MS', env.VIGIL_TOPIC_RETENTION_MS));
+  }
   if (env.VIGIL_DETECTORS) set('detect', 'detectorsFile', env.VIGIL_DETECTORS);
   if (env.VIGIL_DETECT_GROUP) set('detect', 'groupId', env.VIGIL_DETECT_GROUP);
   if (env.VIGIL_EXACTLY_ONCE)

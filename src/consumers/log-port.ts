@@ -52,9 +52,16 @@ export interface TopicSpec {
   readonly partitions: number;
   /** Log compaction (changelogs). Defaults to false (delete retention). */
   readonly compacted?: boolean;
-  /** Retention for non-compacted topics, in ms. Broker default when omitted. */
+  /** Retention for non-compacted topics, in ms ({@link KEEP_FOREVER_MS} = forever). Broker default when omitted. */
   readonly retentionMs?: number;
 }
+
+/**
+ * `retention.ms` of topics that hold historical records on purpose (backtest inputs, replay outputs):
+ * kept until deleted, because Kafka's time retention counts from the record time, so rows from months or
+ * years ago would otherwise be deleted at the broker's next retention check.
+ */
+export const KEEP_FOREVER_MS = -1;
 
 /** Topic administration. */
 export interface LogAdmin {

@@ -55,6 +55,8 @@ describe('configuration', () => {
     [{ KAFKA_BROKERS: 'localhost' }, /kafka\.brokers\.0: each broker is host:port/],
     [{ VIGIL_PARTITIONS: 'six' }, /VIGIL_PARTITIONS="six" must be an integer/],
     [{ VIGIL_PARTITIONS: '0' }, /topics\.partitions/],
+    [{ VIGIL_TOPIC_RETENTION_MS: '7d' }, /VIGIL_TOPIC_RETENTION_MS="7d" must be an integer/],
+    [{ VIGIL_TOPIC_RETENTION_MS: '-2' }, /topics\.retentionMs/],
     [{ SCHEMA_REGISTRY_URL: 'registry' }, /schemaRegistry\.url/],
     [{ LOG_LEVEL: 'loud' }, /log\.level/],
     [{ VIGIL_EXACTLY_ONCE: 'maybe' }, /VIGIL_EXACTLY_ONCE="maybe" must be true or false/],

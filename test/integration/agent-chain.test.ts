@@ -128,6 +128,8 @@ interface ChainRun {
   readonly hypotheses: HypothesisEvent[];
   readonly actions: ActionEvent[];
   readonly deadLetters: number;
+  /** What each stage counted, and the anomalies detect emitted (also those of aborted transactions). */
+  readonly diagnostics: string;
 }
 
 let db: pg.Client;
@@ -177,23 +179,49 @@ async function runChain(
   try {
     await backend.admin().ensureTopics(pipelineTopicSpecs(config));
     const metrics = metricRecords(names.metrics, chainMetrics());
+    const startedAt = Date.now();
+    const marks: string[] = [];
+    const mark = (what: string) => void marks.push(`+${Date.now() - startedAt} ms ${what}`);
+    const describeOffsets = async (groupId: string, topic: string) => {
+      const ends = await backend.admin().offsetRange(topic);
+      const committed = await backend.admin().committedOffsets(groupId, topic);
+      return [...ends].map(([p, r]) => `${p}:${committed.get(p) ?? 'none'}/${r.start}-${r.end}`).join(' ');
+    };
     await produceAll(backend, metrics);
+    mark('metrics produced');
     // The drains below compare committed offsets with the ends seen when they start: make sure those ends
     // already count every produced record (a stale view would let a drain pass before any work).
     for (let tries = 0; ; tries++) {
       const ends = await backend.admin().offsetRange(names.metrics);
       const visible = [...ends.values()].reduce((sum, r) => sum + (r.end - r.start), 0);
-      if (visible === metrics.length) break;
+      if (visible === metrics.length) {
+        mark(`all metrics visible after ${tries + 1} reads`);
+        break;
+      }
       if (tries > 100) throw new Error(`only ${visible} of ${metrics.length} metric records visible`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+    const emitted: string[] = [];
     const pipeline = await buildPipeline({
       config,
       backend,
       codecs,
       logger,
       stages: ['detect', 'memory', 'reason', 'act'],
+      observers: { onAnomaly: (a) => void emitted.push(`${a.series}@${a.timestampMs}`) },
     });
+    const stageStats = () =>
+      pipeline.stages
+        .map(({ name, runner: { stats: s } }) =>
+          [
+            `${name}: in ${s.recordsIn} out ${s.recordsOut} dlq ${s.deadLettered} dedup ${s.deduplicated}`,
+            `checkpoints ${s.checkpoints} failed ${s.checkpointFailures} retries ${s.retries}`,
+            `rebalances ${s.rebalances} restores ${s.restores}/${s.restoredRecords}`,
+          ].join(', '),
+        )
+        .join('\n');
+    mark('pipeline built');
+    let diagnostics = '';
     try {
       await pipeline.start();
       // Stage by stage, every group commits all of its input: nothing stalls.
@@ -201,15 +229,43 @@ async function runChain(
         timeoutMs: 60_000,
         markerSlack: 0,
       });
-      for (const stage of pipeline.stages) {
-        await waitForGroupToDrain(backend.admin(), stage.groupId, stage.inputTopic, {
-          timeoutMs: 60_000,
-          markerSlack: 1,
-          tailReader: backend,
-        });
+      mark(`detect drained: ${await describeOffsets(config.detect.groupId, names.metrics)}`);
+      // A drain compares with the ends it sees when it starts; an upstream commit whose markers land a
+      // moment later would not be counted. Repeat the stage-by-stage drain until a whole pass sees the
+      // same ends on every topic.
+      const topics = [names.anomalies, names.contexts, names.hypotheses, names.actions];
+      const allEnds = async () => {
+        const parts: string[] = [];
+        for (const topic of topics)
+          for (const [p, r] of await backend.admin().offsetRange(topic)) parts.push(`${topic}/${p}:${r.end}`);
+        return parts.join(' ');
+      };
+      let seen = '';
+      for (let pass = 0; ; pass++) {
+        for (const stage of pipeline.stages) {
+          await waitForGroupToDrain(backend.admin(), stage.groupId, stage.inputTopic, {
+            timeoutMs: 60_000,
+            markerSlack: 1,
+            tailReader: backend,
+          });
+        }
+        const now = await allEnds();
+        if (now === seen) break;
+        if (pass >= 5) throw new Error(`topics still growing after ${pass + 1} drain passes: ${now}`);
+        seen = now;
       }
     } finally {
       await pipeline.stop();
+      const ends = async (topic: string) =>
+        [...(await backend.admin().offsetRange(topic))].map(([p, r]) => `${p}:${r.start}-${r.end}`).join(' ');
+      mark('pipeline stopped');
+      diagnostics = [
+        ...marks,
+        stageStats(),
+        `detect emitted ${emitted.length}: ${emitted.join(', ')}`,
+        `anomalies topic (committed ends) ${await ends(names.anomalies)}`,
+        `metrics topic ${await ends(names.metrics)}`,
+      ].join('\n');
     }
     const read = async <T>(topic: string): Promise<T[]> => {
       const out: T[] = [];
@@ -233,6 +289,7 @@ async function runChain(
       hypotheses: await read<HypothesisEvent>(names.hypotheses),
       actions: await read<ActionEvent>(names.actions),
       deadLetters,
+      diagnostics,
     };
     return run;
   } finally {
@@ -246,8 +303,8 @@ async function rows(schema: string, sql: string): Promise<Array<Record<string, u
 
 /** What every scenario shares: one incident of three anomalies, all events on their topics and in PostgreSQL. */
 async function expectOneIncidentEverywhere(run: ChainRun) {
-  expect(run.deadLetters).toBe(0);
-  expect(run.anomalies.map((a) => a.series).sort()).toEqual([...INCIDENT_SERIES].sort());
+  expect(run.deadLetters, run.diagnostics).toBe(0);
+  expect(run.anomalies.map((a) => a.series).sort(), run.diagnostics).toEqual([...INCIDENT_SERIES].sort());
   expect(run.contexts).toHaveLength(3);
   expect(new Set(run.contexts.map((c) => c.correlationKey))).toEqual(new Set(['orders']));
   const incidents = new Set(run.hypotheses.map((h) => h.incident.id));

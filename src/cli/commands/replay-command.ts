@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { detectorConfigId } from '../../config/detector-settings.js';
-import type { LogProducer } from '../../consumers/log-port.js';
+import { KEEP_FOREVER_MS, type LogProducer } from '../../consumers/log-port.js';
 import {
   fileSize,
   formatFromPath,
@@ -57,7 +57,9 @@ async function openSink(context: CliContext, flags: ReplayFlags): Promise<Anomal
       );
     }
     const admin = context.backend.admin();
-    await admin.ensureTopics([{ name: flags.outTopic, partitions: context.config.topics.partitions }]);
+    await admin.ensureTopics([
+      { name: flags.outTopic, partitions: context.config.topics.partitions, retentionMs: KEEP_FOREVER_MS },
+    ]);
     const producer: LogProducer = await context.backend.producer();
     const topic = flags.outTopic;
     let pending: Array<Promise<Buffer>> = [];

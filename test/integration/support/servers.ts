@@ -50,6 +50,9 @@ export function integrationEnv(prefix: string, extra: Record<string, string> = {
     SCHEMA_REGISTRY_URL,
     VIGIL_TOPIC_PREFIX: prefix,
     VIGIL_PARTITIONS: '6',
+    // The tests' points carry fixed event times months in the past: with the broker's 7-day time retention
+    // they would be deleted at its next retention check (every 5 min), between produce and consume.
+    VIGIL_TOPIC_RETENTION_MS: '-1',
     KAFKA_REPLICATION_FACTOR: '1',
     LOG_LEVEL: 'warn',
     VIGIL_DETECT_GROUP: `${prefix}detect`,
