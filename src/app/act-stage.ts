@@ -9,6 +9,9 @@ import { createRecordingExecutor } from '../actions/runbooks/runbook-executor.js
 import { actBinding } from '../agents/act/act-binding.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { LogBackend } from '../consumers/log-port.js';
+import { createCallTimer, timedFetch, timedIncidentStore } from '../observability/instrumented-ports.js';
+import type { Tracing } from '../observability/tracing.js';
+import type { VigilMetrics } from '../observability/vigil-metrics.js';
 import { type GuardedIncidentStore, guardIncidentStore } from '../storage/guarded-incident-store.js';
 import type { IncidentStore } from '../storage/incident-store.js';
 import { type IncidentStoreTarget, openIncidentStore } from '../storage/open-incident-store.js';
@@ -30,6 +33,10 @@ export interface ActStageDeps {
   readonly notifierHooks?: DeliveryHooks;
   /** Wall clock of the action events' `atMs` (default `Date.now`). */
   readonly clock?: () => number;
+  /** Record spans and notifier / database call spans (off when absent or disabled). */
+  readonly tracing?: Tracing | undefined;
+  /** Stage metrics, notifier and database call latencies, the store's breaker state. */
+  readonly metrics?: VigilMetrics | undefined;
 }
 
 /** The act stage plus what it was configured with. */
@@ -78,8 +85,15 @@ export async function createActStage(deps: ActStageDeps): Promise<ActStage> {
   const policies = loadPoliciesFile(resolveSettingsPath(settings.policiesFile, 'config/policies.yaml'));
   const runbooks = loadRunbooksFile(resolveSettingsPath(settings.runbooksFile, 'config/runbooks.yaml'));
   const runbookIds = new Set(runbooks.runbooks.keys());
+  const { metrics } = deps;
+  const observed = metrics !== undefined || deps.tracing?.tracer !== undefined;
+  const time = createCallTimer(metrics?.dependencies, deps.tracing?.tracer);
+  const hooks = deps.notifierHooks ?? {};
   // Every URL is checked (allow-list, https) before anything opens.
-  const notifiers: Map<string, Notifier> = createNotifiers(settings.notifiers, deps.notifierHooks ?? {});
+  const notifiers: Map<string, Notifier> = createNotifiers(
+    settings.notifiers,
+    observed ? { ...hooks, fetch: timedFetch(hooks.fetch ?? fetch, 'notifier', time) } : hooks,
+  );
   const stopNotifiers = () => {
     for (const notifier of notifiers.values()) notifier.shutdown();
   };
@@ -119,7 +133,11 @@ export async function createActStage(deps: ActStageDeps): Promise<ActStage> {
     stopNotifiers();
     throw error;
   }
-  const store = guardIncidentStore(raw, { timeoutMs: settings.store.timeoutMs, ...settings.store.breaker });
+  const store = guardIncidentStore(observed ? timedIncidentStore(raw, time) : raw, {
+    timeoutMs: settings.store.timeoutMs,
+    ...settings.store.breaker,
+  });
+  metrics?.dependencies.watchBreaker('database', () => store.breakerState());
   const binding = actBinding({
     groupId: settings.groupId,
     hypothesesTopic: names.hypotheses,
@@ -143,7 +161,15 @@ export async function createActStage(deps: ActStageDeps): Promise<ActStage> {
     },
     logger: logger.child({ stage: 'act' }),
   });
-  const runner = createConfiguredRunner({ config, backend, binding, codecs, logger });
+  const runner = createConfiguredRunner({
+    config,
+    backend,
+    binding,
+    codecs,
+    logger,
+    tracing: deps.tracing,
+    metrics,
+  });
   return {
     name: 'act',
     groupId: settings.groupId,

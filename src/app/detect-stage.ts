@@ -5,6 +5,8 @@ import { detectorConfigId } from '../config/detector-settings.js';
 import type { LogBackend } from '../consumers/log-port.js';
 import type { StageRunner } from '../consumers/stage-runner.js';
 import type { AnomalyEvent } from '../model/anomaly-event.js';
+import type { Tracing } from '../observability/tracing.js';
+import type { VigilMetrics } from '../observability/vigil-metrics.js';
 import type { Codecs } from './codecs.js';
 import { createConfiguredRunner } from './configured-runner.js';
 
@@ -15,6 +17,10 @@ export interface DetectStageDeps {
   readonly codecs: Codecs;
   readonly logger: Logger;
   readonly onAnomaly?: (event: AnomalyEvent) => void;
+  /** Record spans (off when absent or disabled). */
+  readonly tracing?: Tracing | undefined;
+  /** Where the stage's counters and latencies are exported. */
+  readonly metrics?: VigilMetrics | undefined;
 }
 
 /** Wires the detect binding to the runtime (not started). */
@@ -33,5 +39,13 @@ export function createDetectStage(deps: DetectStageDeps): StageRunner {
     failurePolicy: config.detect.failurePolicy,
     ...(deps.onAnomaly ? { onAnomaly: deps.onAnomaly } : {}),
   });
-  return createConfiguredRunner({ config, backend, binding, codecs, logger });
+  return createConfiguredRunner({
+    config,
+    backend,
+    binding,
+    codecs,
+    logger,
+    tracing: deps.tracing,
+    metrics: deps.metrics,
+  });
 }

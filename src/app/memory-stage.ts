@@ -7,6 +7,9 @@ import type { Embedder } from '../embeddings/embedder.js';
 import { createTransformersEmbedder } from '../embeddings/transformers-embedder.js';
 import { createIncidentMemory } from '../memory/incident-memory.js';
 import { loadIncidentsFile, SAMPLE_INCIDENTS_FILE } from '../memory/incidents-file.js';
+import { createCallTimer, timedEmbedder, timedVectorStore } from '../observability/instrumented-ports.js';
+import type { Tracing } from '../observability/tracing.js';
+import type { VigilMetrics } from '../observability/vigil-metrics.js';
 import { createPgliteClient } from '../vector-store/pglite-client.js';
 import { createPgvectorStore } from '../vector-store/pgvector-store.js';
 import { createPostgresClient } from '../vector-store/postgres-client.js';
@@ -38,6 +41,10 @@ export interface MemoryStageDeps {
   readonly embedder?: Embedder;
   readonly vectorStore?: VectorStore;
   readonly onContext?: MemoryHandlerOptions['onContext'];
+  /** Record spans and dependency call spans (off when absent or disabled). */
+  readonly tracing?: Tracing | undefined;
+  /** Stage metrics, embedder and vector store call latencies, breaker states. */
+  readonly metrics?: VigilMetrics | undefined;
 }
 
 /** The memory stage plus its handler (breaker states). */
@@ -107,10 +114,15 @@ export async function createMemoryStage(deps: MemoryStageDeps): Promise<MemorySt
     if (!deps.embedder) await embedder.close?.();
     throw error;
   }
+  // Calls are timed (and traced) through decorators; the originals are what shutdown closes.
+  const time = createCallTimer(deps.metrics?.dependencies, deps.tracing?.tracer);
+  const observed = deps.metrics !== undefined || deps.tracing?.tracer !== undefined;
+  const embedCalls = observed ? timedEmbedder(embedder, time) : embedder;
+  const storeCalls = observed ? timedVectorStore(store, time) : store;
   let seeded: MemoryStage['seeded'];
   try {
     const result = await withTimeout(
-      createIncidentMemory({ embedder, store }).seed(incidents),
+      createIncidentMemory({ embedder: embedCalls, store: storeCalls }).seed(incidents),
       SEED_TIMEOUT_MS,
       'seeding the incident memory',
     );
@@ -130,8 +142,8 @@ export async function createMemoryStage(deps: MemoryStageDeps): Promise<MemorySt
     contextsTopic: names.contexts,
     decoder: codecs.eventDecoder,
     failurePolicy: MEMORY_FAILURE_POLICY,
-    embedder,
-    store,
+    embedder: embedCalls,
+    store: storeCalls,
     topK: settings.topK,
     embedTimeoutMs: settings.embedTimeoutMs,
     searchTimeoutMs: settings.searchTimeoutMs,
@@ -140,7 +152,17 @@ export async function createMemoryStage(deps: MemoryStageDeps): Promise<MemorySt
     excludeFalsePositives: settings.excludeFalsePositives,
     ...(deps.onContext ? { onContext: deps.onContext } : {}),
   });
-  const runner = createConfiguredRunner({ config, backend, binding, codecs, logger });
+  const runner = createConfiguredRunner({
+    config,
+    backend,
+    binding,
+    codecs,
+    logger,
+    tracing: deps.tracing,
+    metrics: deps.metrics,
+  });
+  deps.metrics?.dependencies.watchBreaker('embedder', () => binding.handler.breakers().embedder);
+  deps.metrics?.dependencies.watchBreaker('vector_store', () => binding.handler.breakers().store);
   return {
     name: 'memory',
     groupId: settings.groupId,

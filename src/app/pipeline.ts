@@ -6,6 +6,8 @@ import type { AppConfig } from '../config/app-config.js';
 import type { LogBackend } from '../consumers/log-port.js';
 import type { Embedder } from '../embeddings/embedder.js';
 import type { AnomalyEvent } from '../model/anomaly-event.js';
+import type { Tracing } from '../observability/tracing.js';
+import type { VigilMetrics } from '../observability/vigil-metrics.js';
 import type { IncidentStore } from '../storage/incident-store.js';
 import type { VectorStore } from '../vector-store/vector-store.js';
 import { type ActStage, createActStage } from './act-stage.js';
@@ -42,6 +44,10 @@ export interface PipelineDeps {
   readonly stages: readonly StageName[];
   readonly ports?: PipelinePorts;
   readonly observers?: PipelineObservers;
+  /** The process's tracing (`startTracing`); absent or off: no spans and no per-record tracing work. */
+  readonly tracing?: Tracing;
+  /** Where every stage's metrics go (`createVigilMetrics`); absent: none are exported. */
+  readonly metrics?: VigilMetrics;
 }
 
 /** The stages of one process, built and ready to start. */
@@ -74,7 +80,7 @@ export function stagesOf(name: string): readonly StageName[] {
  * opened is closed again.
  */
 export async function buildPipeline(deps: PipelineDeps): Promise<Pipeline> {
-  const { config, backend, codecs, logger, ports = {}, observers = {} } = deps;
+  const { config, backend, codecs, logger, ports = {}, observers = {}, tracing, metrics } = deps;
   const wanted = new Set(deps.stages);
   const built: PipelineStage[] = [];
   // On Kafka each stage gets its own client (connections, admin): the stages stay isolated from each
@@ -98,6 +104,8 @@ export async function buildPipeline(deps: PipelineDeps): Promise<Pipeline> {
         backend: backendForStage(),
         codecs,
         logger,
+        tracing,
+        metrics,
         ...(observers.onAnomaly ? { onAnomaly: observers.onAnomaly } : {}),
       });
       built.push({
@@ -114,6 +122,8 @@ export async function buildPipeline(deps: PipelineDeps): Promise<Pipeline> {
         backend: backendForStage(),
         codecs,
         logger,
+        tracing,
+        metrics,
         ...(ports.embedder ? { embedder: ports.embedder } : {}),
         ...(ports.vectorStore ? { vectorStore: ports.vectorStore } : {}),
         ...(observers.onContext ? { onContext: observers.onContext } : {}),
@@ -126,6 +136,8 @@ export async function buildPipeline(deps: PipelineDeps): Promise<Pipeline> {
         backend: backendForStage(),
         codecs,
         logger,
+        tracing,
+        metrics,
         ...(ports.llmFetch ? { llmFetch: ports.llmFetch } : {}),
         ...(observers.onHypothesis ? { onHypothesis: observers.onHypothesis } : {}),
       });
@@ -137,6 +149,8 @@ export async function buildPipeline(deps: PipelineDeps): Promise<Pipeline> {
         backend: backendForStage(),
         codecs,
         logger,
+        tracing,
+        metrics,
         ...(ports.incidentStore ? { incidentStore: ports.incidentStore } : {}),
         ...(ports.notifierHooks ? { notifierHooks: ports.notifierHooks } : {}),
       });

@@ -7,6 +7,9 @@ import { loadDependencyGraphFile } from '../reasoning/dependency-graph.js';
 import { createLlmEngine, type LlmEngine } from '../reasoning/llm/llm-engine.js';
 import { createRulesEngine } from '../reasoning/rules/rules-engine.js';
 import { loadRulesFile } from '../reasoning/rules/rules-file.js';
+import { createCallTimer, timedFetch } from '../observability/instrumented-ports.js';
+import type { Tracing } from '../observability/tracing.js';
+import type { VigilMetrics } from '../observability/vigil-metrics.js';
 import type { Codecs } from './codecs.js';
 import { createConfiguredRunner } from './configured-runner.js';
 import { closeOnce, type PipelineStage } from './pipeline-stage.js';
@@ -20,6 +23,10 @@ export interface ReasonStageDeps {
   readonly logger: Logger;
   readonly llmFetch?: typeof fetch;
   readonly onHypothesis?: ReasonHandlerOptions['onHypothesis'];
+  /** Record spans and LLM call spans (off when absent or disabled). */
+  readonly tracing?: Tracing | undefined;
+  /** Stage metrics, LLM call latencies and breaker state. */
+  readonly metrics?: VigilMetrics | undefined;
 }
 
 /** The reason stage plus its handler (counters) and the optional LLM engine (breaker state). */
@@ -46,7 +53,13 @@ export function createReasonStage(deps: ReasonStageDeps): ReasonStage {
     : undefined;
   const { llm: llmSettings } = settings;
   let llm: LlmEngine | undefined;
+  const { metrics } = deps;
   if (llmSettings.enabled) {
+    const baseFetch = deps.llmFetch ?? fetch;
+    const llmFetch =
+      metrics || deps.tracing?.tracer
+        ? timedFetch(baseFetch, 'llm', createCallTimer(metrics?.dependencies, deps.tracing?.tracer))
+        : deps.llmFetch;
     if (!config.secrets.llmApiKey) {
       logger.warn(
         { stage: 'reason', apiKeyEnv: llmSettings.apiKeyEnv },
@@ -64,8 +77,13 @@ export function createReasonStage(deps: ReasonStageDeps): ReasonStage {
       maxTokens: llmSettings.maxTokens,
       breaker: llmSettings.breaker,
       retry: llmSettings.retry,
-      ...(deps.llmFetch ? { fetch: deps.llmFetch } : {}),
+      ...(llmFetch ? { fetch: llmFetch } : {}),
+      ...(metrics
+        ? { onBreakerStateChange: (state) => metrics.dependencies.breakerChanged('llm', state) }
+        : {}),
     });
+    const engine = llm;
+    metrics?.dependencies.watchBreaker('llm', () => engine.state);
   }
   const binding = reasonBinding({
     settings,
@@ -79,7 +97,15 @@ export function createReasonStage(deps: ReasonStageDeps): ReasonStage {
     llm,
     ...(deps.onHypothesis ? { onHypothesis: deps.onHypothesis } : {}),
   });
-  const runner = createConfiguredRunner({ config, backend, binding, codecs, logger });
+  const runner = createConfiguredRunner({
+    config,
+    backend,
+    binding,
+    codecs,
+    logger,
+    tracing: deps.tracing,
+    metrics,
+  });
   return {
     name: 'reason',
     groupId: settings.groupId,

@@ -4,6 +4,7 @@ import type { LogRecord, OutgoingRecord, TopicSpec } from './log-port.js';
 import { MemoryLogBackend } from './memory-log/memory-backend.js';
 import type { StageBinding, StageOutput } from './stage.js';
 import { createStageRunner, type RunnerTuning, type StageRunner } from './stage-runner.js';
+import type { OutputCorrelator, StageObserver, StageTracer } from './stage-telemetry.js';
 
 /** Options of {@link StageDriver}. */
 export interface StageDriverOptions<In, S> {
@@ -15,6 +16,9 @@ export interface StageDriverOptions<In, S> {
   readonly backend?: MemoryLogBackend;
   readonly logger?: Logger;
   readonly tuning?: Partial<RunnerTuning>;
+  readonly tracer?: StageTracer;
+  readonly observer?: StageObserver;
+  readonly correlate?: OutputCorrelator;
 }
 
 /**
@@ -45,6 +49,9 @@ export class StageDriver<In, S> {
       exactlyOnce: this.options.exactlyOnce ?? true,
       logger: this.options.logger ?? silentLogger(),
       ...(this.options.tuning ? { tuning: this.options.tuning } : {}),
+      ...(this.options.tracer ? { tracer: this.options.tracer } : {}),
+      ...(this.options.observer ? { observer: this.options.observer } : {}),
+      ...(this.options.correlate ? { correlate: this.options.correlate } : {}),
     });
     await runner.start();
     this.runners.push(runner);

@@ -15,6 +15,17 @@ import type {
 import { PartitionState } from './partition-state.js';
 import type { FailureAction, StageBinding, StageOutput } from './stage.js';
 import { createStageStats, type StageStats } from './stage-stats.js';
+import {
+  type Correlation,
+  correlationHeaders,
+  correlationOfHeaders,
+  correlationOfRecord,
+  mergeCorrelation,
+  type OutputCorrelator,
+  type RecordSpan,
+  type StageObserver,
+  type StageTracer,
+} from './stage-telemetry.js';
 
 /** Tunables of the runner, with defaults in {@link DEFAULT_RUNNER_TUNING}. */
 export interface RunnerTuning {
@@ -67,6 +78,15 @@ export interface StageRunnerOptions<In, S> {
   readonly tuning?: Partial<RunnerTuning>;
   /** Wall clock for dead-letter timestamps. */
   readonly now?: () => number;
+  /** Traces each input record that carries a trace context (absent: tracing off, no per-record work). */
+  readonly tracer?: StageTracer;
+  /** Receives checkpoint and restore latencies (metrics). */
+  readonly observer?: StageObserver;
+  /**
+   * Reads the correlation an output establishes (a new anomaly's id, an incident id). Outputs carry it,
+   * completed with the input's, in the `vigil.correlation-id` / `vigil.incident-id` headers.
+   */
+  readonly correlate?: OutputCorrelator;
 }
 
 /** A running stage. */
@@ -86,6 +106,8 @@ export interface StageRunner {
 interface PartitionTask<S> {
   readonly state: PartitionState<S>;
   readonly producer: LogProducer;
+  /** The stage's logger bound to this partition. */
+  readonly log: Logger;
   /** Group's committed offset when the task was (re)built; records before it were already done. */
   readonly committedAtStart: number;
   pausedUntilMs: number;
@@ -108,11 +130,13 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * outputs → changelog → (flush) → offsets, inside one transaction in exactly-once mode.
  */
 export function createStageRunner<In, S>(options: StageRunnerOptions<In, S>): StageRunner {
-  const { backend, binding, logger, exactlyOnce } = options;
+  const { backend, binding, logger, exactlyOnce, tracer, observer, correlate } = options;
   const tuning: RunnerTuning = { ...DEFAULT_RUNNER_TUNING, ...options.tuning };
   const now = options.now ?? Date.now;
   const stats = createStageStats(binding.name);
   const log = logger.child({ stage: binding.name, topic: binding.inputTopic });
+  /** Read once: the per-record debug line costs nothing when debug is off. */
+  const debugEnabled = log.isLevelEnabled('debug');
   const admin = backend.admin();
   const tasks = new Map<number, PartitionTask<S>>();
   const building = new Map<number, Promise<PartitionTask<S>>>();
@@ -150,33 +174,37 @@ export function createStageRunner<In, S>(options: StageRunnerOptions<In, S>): St
       const committed =
         (await admin.committedOffsets(binding.groupId, binding.inputTopic)).get(partition) ?? -1;
       const state = new PartitionState<S>(binding.inputTopic, partition, binding.store);
+      const partitionLog = log.child({ partition });
       let restored = 0;
       let unreadable = 0;
       if (binding.store) {
         const range = (await admin.offsetRange(binding.store.changelogTopic)).get(partition);
         if (range && range.end > range.start) {
+          const progress = { restored: 0, total: range.end - range.start };
+          stats.restoreProgress.set(partition, progress);
           await backend.readRanges({
             topic: binding.store.changelogTopic,
             ranges: new Map([[partition, { from: range.start, to: range.end }]]),
             onRecords: async (records) => {
               for (const record of records) if (!state.restoreRecord(record)) unreadable++;
               restored += records.length;
+              progress.restored = restored;
               await control.heartbeat().catch(() => {});
             },
           });
         }
       }
       if (unreadable > 0) {
-        log.warn(
-          { partition, unreadable },
+        partitionLog.warn(
+          { unreadable },
           'changelog entries could not be read back (state written by incompatible settings?); those keys start empty',
         );
       }
       stats.restores++;
       stats.restoredRecords += restored;
-      log.info(
+      observer?.restored(restored, now() - started);
+      partitionLog.info(
         {
-          partition,
           committedOffset: committed,
           restoredRecords: restored,
           keys: state.size,
@@ -187,12 +215,14 @@ export function createStageRunner<In, S>(options: StageRunnerOptions<In, S>): St
       return {
         state,
         producer,
+        log: partitionLog,
         committedAtStart: committed,
         pausedUntilMs: 0,
         backoffMs: tuning.initialBackoffMs,
       };
     } finally {
       stats.restoring--;
+      stats.restoreProgress.delete(partition);
     }
   };
 
@@ -225,12 +255,15 @@ export function createStageRunner<In, S>(options: StageRunnerOptions<In, S>): St
     errorClass: string,
     code: string,
     message: string,
+    span: RecordSpan | undefined,
   ): OutgoingRecord => ({
     topic: binding.deadLetterTopic,
     key: record.key,
     value: record.value,
     headers: {
       ...Object.fromEntries(Object.entries(record.headers)),
+      // A traced dead letter names the span that wrote it (same trace as the original record).
+      ...span?.headers,
       ...deadLetterHeaders({
         errorClass,
         errorCode: code,
@@ -246,11 +279,13 @@ export function createStageRunner<In, S>(options: StageRunnerOptions<In, S>): St
 
   /** Applies a failure policy; returns the dead letter to write, if any. Throws for `fail`. */
   const onFailure = (
+    task: PartitionTask<S>,
     action: FailureAction,
     record: LogRecord,
     errorClass: string,
     code: string,
     message: string,
+    span: RecordSpan | undefined,
   ): OutgoingRecord | undefined => {
     if (action === 'fail') {
       throw new VigilError(
@@ -260,33 +295,78 @@ export function createStageRunner<In, S>(options: StageRunnerOptions<In, S>): St
     }
     if (action === 'skip') {
       stats.skipped++;
-      log.warn({ partition: record.partition, offset: record.offset, errorClass, code }, message);
+      span?.outcome('skipped', `${errorClass}: ${message}`);
+      recordLog(task, record).warn({ offset: record.offset, errorClass, code }, message);
       return undefined;
     }
     stats.deadLettered++;
-    return deadLetter(record, errorClass, code, message);
+    span?.outcome('dead-lettered', `${errorClass}: ${message}`);
+    recordLog(task, record).warn({ offset: record.offset, errorClass, code }, `dead-lettered: ${message}`);
+    return deadLetter(record, errorClass, code, message, span);
+  };
+
+  /** The partition's logger, bound to the record's correlation ids when it carries any. */
+  const recordLog = (task: PartitionTask<S>, record: LogRecord, known?: Correlation): Logger => {
+    const correlation = known ?? correlationOfRecord(record);
+    return correlation ? task.log.child({ ...correlation }) : task.log;
+  };
+
+  /** Encodes the handler's outputs, with the trace and correlation headers of the input they came from. */
+  const encodeOutputs = async (
+    record: LogRecord,
+    outputs: readonly StageOutput[],
+    span: RecordSpan | undefined,
+  ): Promise<OutgoingRecord[]> => {
+    const encoded: OutgoingRecord[] = [];
+    const inherited = outputs.length > 0 && correlate ? correlationOfRecord(record) : undefined;
+    for (const output of outputs) {
+      const correlation = correlate ? mergeCorrelation(inherited, correlate(output)) : undefined;
+      const headers =
+        span || correlation
+          ? {
+              ...output.headers,
+              ...span?.headers,
+              ...(correlation ? correlationHeaders(correlation) : undefined),
+            }
+          : output.headers;
+      encoded.push({
+        topic: output.topic,
+        key: output.key,
+        value: await options.encodeOutput(output),
+        ...(headers ? { headers } : {}),
+      });
+    }
+    return encoded;
   };
 
   /** Decodes and handles one record; returns the records to write. Throws retriable errors. */
-  const processRecord = async (task: PartitionTask<S>, record: LogRecord): Promise<OutgoingRecord[]> => {
+  const processRecord = async (
+    task: PartitionTask<S>,
+    record: LogRecord,
+    span: RecordSpan | undefined,
+  ): Promise<OutgoingRecord[]> => {
     const decoded = await binding.decode(record);
     if (!decoded.ok) {
       const letter = onFailure(
+        task,
         binding.failurePolicy.decode,
         record,
         decoded.errorClass,
         decoded.code,
         decoded.message,
+        span,
       );
       return letter ? [letter] : [];
     }
     const key = binding.stateKey(decoded.value);
+    span?.annotate(key, correlationOfRecord(record));
     if (record.offset <= task.state.appliedOffset(key)) {
       stats.deduplicated++;
+      span?.outcome('duplicate');
       return [];
     }
     task.state.currentOffset = record.offset;
-    const encoded: OutgoingRecord[] = [];
+    let encoded: OutgoingRecord[];
     let step = 'handler-error';
     try {
       const outputs = await binding.handler.process(decoded.value, {
@@ -297,24 +377,34 @@ export function createStageRunner<In, S>(options: StageRunnerOptions<In, S>): St
         state: task.state,
       });
       step = 'output-encoding-error';
-      for (const output of outputs) {
-        encoded.push({
-          topic: output.topic,
-          key: output.key,
-          value: await options.encodeOutput(output),
-          ...(output.headers ? { headers: output.headers } : {}),
-        });
-      }
+      encoded = await encodeOutputs(record, outputs, span);
     } catch (error) {
       if (isRetriable(error)) throw error;
       // A record the handler cannot handle, or whose output cannot be encoded, must not block the partition.
       const code = error instanceof VigilError ? error.code : 'VIGIL_ERR_STAGE_HANDLER';
       const message = error instanceof Error ? error.message : String(error);
-      const letter = onFailure(binding.failurePolicy.handler, record, step, code, message);
+      const letter = onFailure(task, binding.failurePolicy.handler, record, step, code, message, span);
       return letter ? [letter] : [];
     }
     stats.recordsOut += encoded.length;
+    span?.outputs(encoded.length);
+    if (encoded.length > 0 && debugEnabled) logProcessed(task, record, key, encoded);
     return encoded;
+  };
+
+  /** Debug line per input record that produced outputs, bound to the correlation ids of its first output. */
+  const logProcessed = (
+    task: PartitionTask<S>,
+    record: LogRecord,
+    key: string,
+    encoded: OutgoingRecord[],
+  ) => {
+    const first = encoded[0]!;
+    const correlation = first.headers ? correlationOfHeaders(first.headers) : undefined;
+    recordLog(task, record, correlation).debug(
+      { offset: record.offset, key, outputs: encoded.length, outputTopic: first.topic },
+      'record processed',
+    );
   };
 
   /** Writes outputs, changelog and offsets: one transaction (exactly-once) or produce-then-commit. */
@@ -356,6 +446,17 @@ export function createStageRunner<In, S>(options: StageRunnerOptions<In, S>): St
     let sinceCheckpoint = 0;
     let interruption: Interruption | undefined;
     stats.batches++;
+    // Latency bookkeeping, only with an observer: when the checkpoint's first record started, and the
+    // record timestamps of the inputs that produced outputs (rare in detect).
+    let segmentStartedMs = observer ? now() : 0;
+    const producedAt: number[] = [];
+    const checkpointAndObserve = async (records: number) => {
+      await checkpoint(task, pending.splice(0), nextOffset);
+      if (!observer) return;
+      const committedAtMs = now();
+      observer.checkpointed(records, committedAtMs - segmentStartedMs, producedAt.splice(0), committedAtMs);
+      segmentStartedMs = committedAtMs;
+    };
 
     for (let i = 0; i < batch.records.length; i++) {
       const record = batch.records[i]!;
@@ -363,7 +464,11 @@ export function createStageRunner<In, S>(options: StageRunnerOptions<In, S>): St
       if (record.offset < task.committedAtStart) continue;
       stats.recordsIn++;
       try {
-        pending.push(...(await processWithRetries(task, record, control)));
+        const written = await processWithRetries(task, record, control);
+        if (written.length > 0) {
+          pending.push(...written);
+          if (observer && written[0]!.topic !== binding.deadLetterTopic) producedAt.push(record.timestampMs);
+        }
       } catch (error) {
         if (isRebalancing(error)) {
           interruption = { kind: 'rebalance' };
@@ -378,7 +483,7 @@ export function createStageRunner<In, S>(options: StageRunnerOptions<In, S>): St
       nextOffset = record.offset + 1;
       sinceCheckpoint++;
       if (sinceCheckpoint >= tuning.maxRecordsPerCheckpoint) {
-        await checkpoint(task, pending.splice(0), nextOffset);
+        await checkpointAndObserve(sinceCheckpoint);
         sinceCheckpoint = 0;
       }
       if ((i + 1) % tuning.heartbeatEveryRecords === 0) {
@@ -393,7 +498,7 @@ export function createStageRunner<In, S>(options: StageRunnerOptions<In, S>): St
     }
 
     if (nextOffset >= 0 && (sinceCheckpoint > 0 || pending.length > 0 || task.state.dirtyCount > 0)) {
-      await checkpoint(task, pending, nextOffset);
+      await checkpointAndObserve(sinceCheckpoint);
     }
     const last = batch.records[batch.records.length - 1];
     const consumedTo = nextOffset >= 0 ? nextOffset : (batch.records[0]?.offset ?? 0);
@@ -417,12 +522,13 @@ export function createStageRunner<In, S>(options: StageRunnerOptions<In, S>): St
     let backoff = tuning.initialBackoffMs;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await processRecord(task, record);
+        if (tracer) return await tracer.trace(record, (span) => processRecord(task, record, span));
+        return await processRecord(task, record, undefined);
       } catch (error) {
         if (!isRetriable(error) || attempt >= tuning.inlineRetries) throw error;
         stats.retries++;
-        log.warn(
-          { partition: record.partition, offset: record.offset, attempt, err: error },
+        recordLog(task, record).warn(
+          { offset: record.offset, attempt, err: error },
           'retriable error, retrying',
         );
         await sleep(Math.random() * backoff);
@@ -438,10 +544,7 @@ export function createStageRunner<In, S>(options: StageRunnerOptions<In, S>): St
     const delay = task.backoffMs;
     task.backoffMs = Math.min(tuning.maxBackoffMs, task.backoffMs * 2);
     task.pausedUntilMs = now() + delay;
-    log.warn(
-      { partition: tp.partition, pauseMs: delay, err: error },
-      'dependency unavailable; partition paused',
-    );
+    task.log.warn({ pauseMs: delay, err: error }, 'dependency unavailable; partition paused');
     consumer?.pause([tp]);
     setTimeout(() => {
       if (!stopping) consumer?.resume([tp]);

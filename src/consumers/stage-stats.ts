@@ -24,6 +24,8 @@ export interface StageStats {
   restoredRecords: number;
   /** Partitions whose state is being restored right now. */
   restoring: number;
+  /** Per partition being restored: changelog records read so far and the records to read in all. */
+  readonly restoreProgress: Map<number, { restored: number; readonly total: number }>;
   /** Sum of batch processing time, ms. */
   processingMs: number;
   /** Per partition: records behind the end of the partition after the last batch. */
@@ -49,6 +51,7 @@ export function createStageStats(stage: string): StageStats {
     restores: 0,
     restoredRecords: 0,
     restoring: 0,
+    restoreProgress: new Map(),
     processingMs: 0,
     lag: new Map(),
     assigned: [],

@@ -1,6 +1,12 @@
 import { createServer, type Server } from 'node:http';
-import { Counter, Gauge, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { type StageStats, totalLag } from '../consumers/stage-stats.js';
+import type { StageObserver } from '../consumers/stage-telemetry.js';
+
+/** Buckets of the stage latency histograms, seconds (1 ms … 5 min). */
+export const STAGE_LATENCY_BUCKETS_SECONDS: readonly number[] = Object.freeze([
+  0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300,
+]);
 
 /** Per-stage counters exported as Prometheus counters (read from the stage's stats at scrape time). */
 const COUNTERS: ReadonlyArray<readonly [keyof StageStats, string, string]> = [
@@ -28,6 +34,15 @@ const COUNTERS: ReadonlyArray<readonly [keyof StageStats, string, string]> = [
  */
 export function createStageMetricsRegistry(stages: readonly StageStats[]): Registry {
   const registry = new Registry();
+  registerStageStats(registry, () => stages);
+  return registry;
+}
+
+/**
+ * Registers the stage counters and gauges on `registry`, read at scrape time from the stats `stages()`
+ * returns (so stages built later are included).
+ */
+export function registerStageStats(registry: Registry, stages: () => readonly StageStats[]): void {
   for (const [field, name, help] of COUNTERS) {
     new Counter({
       name,
@@ -36,7 +51,7 @@ export function createStageMetricsRegistry(stages: readonly StageStats[]): Regis
       registers: [registry],
       collect() {
         this.reset();
-        for (const s of stages) this.inc({ stage: s.stage }, s[field] as number);
+        for (const s of stages()) this.inc({ stage: s.stage }, s[field] as number);
       },
     });
   }
@@ -47,7 +62,7 @@ export function createStageMetricsRegistry(stages: readonly StageStats[]): Regis
     registers: [registry],
     collect() {
       this.reset();
-      for (const s of stages)
+      for (const s of stages())
         for (const p of s.assigned) this.set({ stage: s.stage, partition: String(p) }, s.lag.get(p) ?? 0);
     },
   });
@@ -58,7 +73,7 @@ export function createStageMetricsRegistry(stages: readonly StageStats[]): Regis
     registers: [registry],
     collect() {
       this.reset();
-      for (const s of stages) this.set({ stage: s.stage }, totalLag(s));
+      for (const s of stages()) this.set({ stage: s.stage }, totalLag(s));
     },
   });
   new Gauge({
@@ -68,7 +83,7 @@ export function createStageMetricsRegistry(stages: readonly StageStats[]): Regis
     registers: [registry],
     collect() {
       this.reset();
-      for (const s of stages) this.set({ stage: s.stage }, s.restoring);
+      for (const s of stages()) this.set({ stage: s.stage }, s.restoring);
     },
   });
   new Counter({
@@ -78,10 +93,68 @@ export function createStageMetricsRegistry(stages: readonly StageStats[]): Regis
     registers: [registry],
     collect() {
       this.reset();
-      for (const s of stages) this.inc({ stage: s.stage }, s.processingMs / 1000);
+      for (const s of stages()) this.inc({ stage: s.stage }, s.processingMs / 1000);
     },
   });
-  return registry;
+  new Gauge({
+    name: 'vigil_stage_restore_remaining_records',
+    help: 'Changelog records still to read per partition whose state is being restored',
+    labelNames: ['stage', 'partition'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const s of stages())
+        for (const [p, progress] of s.restoreProgress)
+          this.set({ stage: s.stage, partition: String(p) }, Math.max(0, progress.total - progress.restored));
+    },
+  });
+}
+
+/**
+ * Registers the stage latency histograms on `registry` and returns, per stage, the observer its runner
+ * reports to (once per checkpoint and per restore, never per input record):
+ * `vigil_stage_processing_latency_seconds` (record → output: from the start of processing of a
+ * checkpoint's first record to its commit), `vigil_stage_end_to_end_latency_seconds` (an input record's
+ * timestamp → its outputs committed; for detect, the time to detection when producers stamp records
+ * with the point's time) and `vigil_stage_restore_duration_seconds`.
+ */
+export function registerStageLatencies(registry: Registry): (stage: string) => StageObserver {
+  const processing = new Histogram({
+    name: 'vigil_stage_processing_latency_seconds',
+    help: 'Record to output: from the start of processing of the first record of a checkpoint to its commit',
+    labelNames: ['stage'],
+    buckets: [...STAGE_LATENCY_BUCKETS_SECONDS],
+    registers: [registry],
+  });
+  const endToEnd = new Histogram({
+    name: 'vigil_stage_end_to_end_latency_seconds',
+    help: 'From the timestamp of an input record that produced outputs to the commit of those outputs',
+    labelNames: ['stage'],
+    buckets: [...STAGE_LATENCY_BUCKETS_SECONDS],
+    registers: [registry],
+  });
+  const restore = new Histogram({
+    name: 'vigil_stage_restore_duration_seconds',
+    help: 'Time to restore the state of one partition from its changelog',
+    labelNames: ['stage'],
+    buckets: [...STAGE_LATENCY_BUCKETS_SECONDS],
+    registers: [registry],
+  });
+  return (stage) => {
+    const labels = { stage };
+    const processingOf = processing.labels(labels);
+    const endToEndOf = endToEnd.labels(labels);
+    const restoreOf = restore.labels(labels);
+    return {
+      checkpointed(records, processingMs, outputInputTimestampsMs, committedAtMs) {
+        if (records > 0) processingOf.observe(processingMs / 1000);
+        for (const ts of outputInputTimestampsMs) endToEndOf.observe(Math.max(0, committedAtMs - ts) / 1000);
+      },
+      restored(_records, ms) {
+        restoreOf.observe(ms / 1000);
+      },
+    };
+  };
 }
 
 /** Serves `GET /metrics` from `registry` on 127.0.0.1:`port`. */

@@ -33,6 +33,8 @@ export interface LlmEngineOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
   readonly now?: () => number;
+  /** Called on every breaker transition (metrics); must not throw. */
+  readonly onBreakerStateChange?: (state: BreakerState) => void;
 }
 
 /** Result of one {@link LlmEngine.hypothesize} call; never a thrown error. */
@@ -146,6 +148,12 @@ export function createLlmEngine(options: LlmEngineOptions): LlmEngine {
   breaker.on('halfOpen', () => {
     consecutiveFailures = Math.max(0, options.breaker.failureThreshold - 1);
   });
+  const onChange = options.onBreakerStateChange;
+  if (onChange) {
+    breaker.on('open', () => onChange('open'));
+    breaker.on('halfOpen', () => onChange('half-open'));
+    breaker.on('close', () => onChange('closed'));
+  }
 
   let stopped = false;
   return {
