@@ -3,13 +3,13 @@ import { type ReasonBinding, reasonBinding } from '../agents/reason/reason-bindi
 import type { ReasonHandlerOptions } from '../agents/reason/reason-handler.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { LogBackend } from '../consumers/log-port.js';
+import { createCallTimer, timedFetch } from '../observability/instrumented-ports.js';
+import type { Tracing } from '../observability/tracing.js';
+import type { VigilMetrics } from '../observability/vigil-metrics.js';
 import { loadDependencyGraphFile } from '../reasoning/dependency-graph.js';
 import { createLlmEngine, type LlmEngine } from '../reasoning/llm/llm-engine.js';
 import { createRulesEngine } from '../reasoning/rules/rules-engine.js';
 import { loadRulesFile } from '../reasoning/rules/rules-file.js';
-import { createCallTimer, timedFetch } from '../observability/instrumented-ports.js';
-import type { Tracing } from '../observability/tracing.js';
-import type { VigilMetrics } from '../observability/vigil-metrics.js';
 import type { Codecs } from './codecs.js';
 import { createConfiguredRunner } from './configured-runner.js';
 import { closeOnce, type PipelineStage } from './pipeline-stage.js';
