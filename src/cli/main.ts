@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { ENVIRONMENT_VARIABLES } from '../config/app-config.js';
 import { VigilError } from '../errors.js';
 import { registerBacktestCommand } from './commands/backtest-command.js';
+import { registerKeysCommand } from './commands/keys-command.js';
 import { registerProduceCommand } from './commands/produce-command.js';
 import { registerReplayCommand } from './commands/replay-command.js';
 import { registerRunCommand } from './commands/run-command.js';
@@ -49,6 +50,7 @@ registerProduceCommand(program);
 registerReplayCommand(program);
 registerTopicsCommand(program);
 registerBacktestCommand(program);
+registerKeysCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
