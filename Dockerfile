@@ -79,8 +79,9 @@ USER node
 # 8080: REST API (`run api`). 9464: Prometheus metrics of a stage (`--metrics-port 9464`).
 EXPOSE 8080 9464
 
-# `run api`: GET /api/v1/health/live. A stage started with --metrics-port: GET /metrics on that port.
-# Anything else: healthy while the process runs. The probe reads the command from /proc/1/cmdline.
+# `run api` (and `run all`, which serves the API too): GET /api/v1/health/live. A stage started with
+# --metrics-port: GET /metrics on that port. Anything else: healthy while the process runs. The probe
+# reads the container's command from /proc/1/cmdline (deploy/docker/probe-target.mjs).
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "/app/deploy/docker/healthcheck.mjs"]
 

@@ -11,7 +11,8 @@ export const METRICS_PATH = '/metrics';
  * The URL to probe for a container whose PID 1 runs `argv` (e.g. `tini -- node /app/bin/vigil.js run api`),
  * or `undefined` when nothing listens (a stage without `--metrics-port`, `topics create`, the demo).
  *
- * - `run api`: `http://127.0.0.1:<PORT or 8080>/api/v1/health/live`;
+ * - `run api`, and `run all` without `--no-api` (it serves the API too):
+ *   `http://127.0.0.1:<PORT or 8080>/api/v1/health/live`;
  * - any other `run …` with `--metrics-port <n>` (or `--metrics-port=<n>`): `http://127.0.0.1:<n>/metrics`.
  *
  * @param {readonly string[]} argv the command line, one argument per entry
@@ -23,7 +24,8 @@ export function probeTarget(argv, env) {
   const args = script >= 0 ? argv.slice(script + 1) : [];
   if (args[0] !== 'run') return undefined;
   const stage = args[1] && !args[1].startsWith('-') ? args[1] : 'all';
-  if (stage === 'api') return `http://127.0.0.1:${env.PORT || '8080'}${API_LIVE_PATH}`;
+  if (stage === 'api' || (stage === 'all' && !args.includes('--no-api')))
+    return `http://127.0.0.1:${env.PORT || '8080'}${API_LIVE_PATH}`;
   for (let i = 1; i < args.length; i++) {
     const arg = args[i];
     if (arg === '--metrics-port' && args[i + 1]) return `http://127.0.0.1:${args[i + 1]}${METRICS_PATH}`;

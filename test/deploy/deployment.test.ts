@@ -2,12 +2,17 @@ import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, posix } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { Registry } from 'prom-client';
+import { describe, expect, it } from 'vitest';
 import { API_LIVE_PATH, METRICS_PATH, probeTarget } from '../../deploy/docker/probe-target.mjs';
+import { DEFAULT_API_SETTINGS } from '../../src/api/api-settings.js';
+import { buildApp } from '../../src/api/build-app.js';
+import { roleOfRoute } from '../../src/api/route-roles.js';
 import { STAGE_NAMES } from '../../src/app/pipeline-stage.js';
 import { ENVIRONMENT_VARIABLES } from '../../src/config/app-config.js';
 import { createStageMetricsRegistry, serveMetrics } from '../../src/observability/stage-metrics.js';
 import { DEFAULT_API_KEY_ENV } from '../../src/reasoning/llm/providers.js';
+import { DEFAULT_DETECTOR_CONFIG } from '../../src/streams/index.js';
 import { type CliSurface, readCliSurface } from './support/cli-help.js';
 import { copyOf, type DockerStage, envOf, parseDockerfile, wordsOf } from './support/dockerfile.js';
 import { dockerignoreMatcher } from './support/dockerignore.js';
@@ -22,8 +27,8 @@ import {
 } from './support/repo-files.js';
 import { THIRD_PARTY_ENVIRONMENT, VIGIL_LIKE_NAME } from './support/third-party-env.js';
 
-// The API's health routes as issue 5 names them (probe-target.mjs holds the liveness path the image's
-// HEALTHCHECK uses). Checked against the paths, not against src/api's route table.
+// The API's health routes (probe-target.mjs holds the liveness path the image's HEALTHCHECK uses). The
+// last describe block checks that buildApp serves each of them, publicly.
 const API_HEALTH_PATHS = [API_LIVE_PATH, '/api/v1/health/ready'];
 const HEALTHCHECK_SCRIPT = '/app/deploy/docker/healthcheck.mjs';
 
@@ -129,22 +134,26 @@ function repoFileAtImagePath(stage: DockerStage, imagePath: string): string | un
   return undefined;
 }
 
-let cli: CliSurface;
-beforeAll(async () => {
-  cli = await readCliSurface();
-}, 60_000);
+let cliSurface: Promise<CliSurface> | undefined;
+/** The CLI's commands, stages and options, read once from its --help (only by the tests that need them). */
+const cli = () => {
+  cliSurface ??= readCliSurface();
+  return cliSurface;
+};
+const CLI_TIMEOUT_MS = 60_000;
 
 /** Problems with a `vigil` command line (as given to the image), judged by the CLI's own --help. */
-function commandProblems(words: readonly string[]): string[] {
+async function commandProblems(words: readonly string[]): Promise<string[]> {
+  const surface = await cli();
   const [command, first] = words;
-  if (!command || !cli.commands.has(command)) return [`${command} is not a vigil command`];
-  if (command === 'topics') return first && cli.topicsCommands.has(first) ? [] : [`topics ${first}?`];
+  if (!command || !surface.commands.has(command)) return [`${command} is not a vigil command`];
+  if (command === 'topics') return first && surface.topicsCommands.has(first) ? [] : [`topics ${first}?`];
   if (command !== 'run') return [];
   const problems: string[] = [];
-  if (first && !first.startsWith('-') && !cli.runStages.has(first))
+  if (first && !first.startsWith('-') && !surface.runStages.has(first))
     problems.push(`run ${first}: no such stage`);
   for (const word of words.filter((w) => w.startsWith('--'))) {
-    if (!cli.runOptions.has(word.split('=')[0]!)) problems.push(`run ${word}: no such option`);
+    if (!surface.runOptions.has(word.split('=')[0]!)) problems.push(`run ${word}: no such option`);
   }
   return problems;
 }
@@ -322,11 +331,15 @@ describe('docker-compose.yml', () => {
       expect(`PLAINTEXT://${envMapOf(service, name).KAFKA_BROKERS}`, name).toBe(internal);
   });
 
-  it('runs real vigil commands in the Vigil services', () => {
-    for (const [name, service] of vigilServices) {
-      expect(commandProblems(commandOf(service)), name).toEqual([]);
-    }
-  });
+  it(
+    'runs real vigil commands in the Vigil services',
+    async () => {
+      for (const [name, service] of vigilServices) {
+        expect(await commandProblems(commandOf(service)), name).toEqual([]);
+      }
+    },
+    CLI_TIMEOUT_MS,
+  );
 
   it('probes the API on a health route and each stage on its metrics port, with the image’s script', () => {
     for (const [name, service] of vigilServices) {
@@ -476,28 +489,44 @@ describe('Prometheus and Grafana provisioning', () => {
     expect(providers.map((p) => p.options.path)).toContain(dirname(dashboard?.target ?? ''));
   });
 
-  it.runIf(repoPathExists('deploy/grafana/vigil-dashboard.json'))(
-    'provisions every datasource uid the dashboard names',
-    () => {
-      const uids = new Set(
-        (
-          asRecord(readRepoYaml('deploy/grafana/provisioning/datasources/vigil.yml'), 'datasources')
-            .datasources as Array<{ uid: string }>
-        ).map((d) => d.uid),
-      );
-      const named = [
-        ...readRepoFile('deploy/grafana/vigil-dashboard.json').matchAll(/"uid"\s*:\s*"([^"]+)"/g),
-      ]
-        .map((m) => m[1]!)
-        .filter((uid) => !uid.startsWith('$'));
-      const dashboard = asRecord(
-        JSON.parse(readRepoFile('deploy/grafana/vigil-dashboard.json')),
-        'dashboard',
-      );
-      const missing = named.filter((uid) => !uids.has(uid) && uid !== dashboard.uid);
-      expect(missing).toEqual([]);
-    },
-  );
+  it('provisions what each datasource of the dashboard names: a uid, or a datasource variable', () => {
+    const provisioned = asRecord(
+      readRepoYaml('deploy/grafana/provisioning/datasources/vigil.yml'),
+      'datasources',
+    ).datasources as Array<{ uid: string; type: string; name: string }>;
+    const dashboard = asRecord(JSON.parse(readRepoFile('deploy/grafana/vigil-dashboard.json')), 'dashboard');
+    const variables = new Map(
+      ((asRecord(dashboard.templating ?? {}, 'templating').list ?? []) as Array<Record<string, string>>).map(
+        (v) => [v.name, v],
+      ),
+    );
+    const references: unknown[] = [];
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(walk);
+      else if (node && typeof node === 'object') {
+        for (const [key, value] of Object.entries(node)) {
+          if (key === 'datasource' && value !== null) references.push(value);
+          else walk(value);
+        }
+      }
+    };
+    walk(dashboard.panels);
+    walk(dashboard.annotations);
+    expect(references.length).toBeGreaterThan(0);
+    for (const reference of references) {
+      const uid = typeof reference === 'string' ? reference : String(asRecord(reference, 'datasource').uid);
+      const variable = /^\$\{?(\w+)\}?$/.exec(uid)?.[1];
+      if (variable === undefined) {
+        expect(provisioned.map((d) => (typeof reference === 'string' ? d.name : d.uid))).toContain(uid);
+        continue;
+      }
+      const definition = variables.get(variable);
+      if (definition?.type !== 'datasource') {
+        expect.fail(`datasource ${uid}: no datasource variable ${variable} in templating`);
+      }
+      expect(provisioned.map((d) => d.type)).toContain(definition.query);
+    }
+  });
 });
 
 // ---------------------------------------------------------------- Helm chart
@@ -543,26 +572,31 @@ describe('Helm chart', () => {
     expect(missing).toEqual([]);
   });
 
-  it('has a Deployment for every pipeline stage and for the API, running real commands', () => {
-    const stages = asRecord(helmValues.stages, 'stages');
-    expect(Object.keys(stages).sort()).toEqual([...STAGE_NAMES].sort());
-    for (const stage of Object.values(stages)) expect(asRecord(stage, 'stage').enabled).toBe(true);
-    const stageTemplate = readRepoFile(`${HELM}/templates/deployment-stages.yaml`);
-    expect(stageTemplate).toMatch(/range \$name, \$stage := \.Values\.stages/);
-    const commands = helmContainers.map((c) => {
-      const args = c.container.args as string[];
-      return args.map((word) => (word.includes('__TPL_') ? expressionOf(c.stripped, word).join('') : word));
-    });
-    expect(commands.map((c) => c.slice(0, 2)).sort()).toEqual([
-      ['run', 'api'],
-      ['run', 'name'],
-    ]);
-    for (const stage of Object.keys(stages)) {
-      const command = commands.find((c) => c[1] === 'name')!.map((w) => (w === 'name' ? stage : w));
-      expect(commandProblems(command.map((w) => (w === 'metrics.port' ? '9464' : w))), stage).toEqual([]);
-    }
-    expect(commandProblems(['run', 'api'])).toEqual([]);
-  });
+  it(
+    'has a Deployment for every pipeline stage and for the API, running real commands',
+    async () => {
+      const stages = asRecord(helmValues.stages, 'stages');
+      expect(Object.keys(stages).sort()).toEqual([...STAGE_NAMES].sort());
+      for (const stage of Object.values(stages)) expect(asRecord(stage, 'stage').enabled).toBe(true);
+      const stageTemplate = readRepoFile(`${HELM}/templates/deployment-stages.yaml`);
+      expect(stageTemplate).toMatch(/range \$name, \$stage := \.Values\.stages/);
+      const commands = helmContainers.map((c) => {
+        const args = c.container.args as string[];
+        return args.map((word) => (word.includes('__TPL_') ? expressionOf(c.stripped, word).join('') : word));
+      });
+      expect(commands.map((c) => c.slice(0, 2)).sort()).toEqual([
+        ['run', 'api'],
+        ['run', 'name'],
+      ]);
+      for (const stage of Object.keys(stages)) {
+        const command = commands.find((c) => c[1] === 'name')!.map((w) => (w === 'name' ? stage : w));
+        const problems = await commandProblems(command.map((w) => (w === 'metrics.port' ? '9464' : w)));
+        expect(problems, stage).toEqual([]);
+      }
+      expect(await commandProblems(['run', 'api'])).toEqual([]);
+    },
+    CLI_TIMEOUT_MS,
+  );
 
   it('probes the API on its health routes and the stages on /metrics of their --metrics-port', () => {
     for (const c of helmContainers) {
@@ -647,17 +681,21 @@ describe('Dockerfile', () => {
     });
   });
 
-  it('runs vigil through tini as a non-root user, with a real command by default', () => {
-    const entrypoint = wordsOf(instructions(runtime, 'ENTRYPOINT').at(-1)!.args);
-    expect(entrypoint.slice(0, 3)).toEqual(['/usr/bin/tini', '--', 'node']);
-    const script = repoFileAtImagePath(runtime, entrypoint[3]!);
-    expect(script, entrypoint[3]).toBe('bin/vigil.js');
-    expect(repoPathExists(script!)).toBe(true);
-    expect(commandProblems(wordsOf(instructions(runtime, 'CMD').at(-1)!.args))).toEqual([]);
-    const user = instructions(runtime, 'USER').at(-1)?.args.trim();
-    expect(user).toBeDefined();
-    expect(['root', '0']).not.toContain(user);
-  });
+  it(
+    'runs vigil through tini as a non-root user, with a real command by default',
+    async () => {
+      const entrypoint = wordsOf(instructions(runtime, 'ENTRYPOINT').at(-1)!.args);
+      expect(entrypoint.slice(0, 3)).toEqual(['/usr/bin/tini', '--', 'node']);
+      const script = repoFileAtImagePath(runtime, entrypoint[3]!);
+      expect(script, entrypoint[3]).toBe('bin/vigil.js');
+      expect(repoPathExists(script!)).toBe(true);
+      expect(await commandProblems(wordsOf(instructions(runtime, 'CMD').at(-1)!.args))).toEqual([]);
+      const user = instructions(runtime, 'USER').at(-1)?.args.trim();
+      expect(user).toBeDefined();
+      expect(['root', '0']).not.toContain(user);
+    },
+    CLI_TIMEOUT_MS,
+  );
 
   it('ships the compiled CLI where bin/vigil.js looks for it', () => {
     const build = asRecord(readRepoYaml('tsconfig.build.json'), 'tsconfig.build.json');
@@ -741,9 +779,20 @@ describe('health check script', () => {
       'http://127.0.0.1:9464/metrics',
     ],
     [['node', 'bin/vigil.js', 'run', 'memory', '--metrics-port=9500'], {}, 'http://127.0.0.1:9500/metrics'],
-    [['node', '/app/bin/vigil.js', 'run', '--metrics-port', '9464'], {}, 'http://127.0.0.1:9464/metrics'],
+    [
+      ['node', '/app/bin/vigil.js', 'run', '--no-api', '--metrics-port', '9464'],
+      {},
+      'http://127.0.0.1:9464/metrics',
+    ],
+    [
+      ['node', '/app/bin/vigil.js', 'run', '--metrics-port', '9464'],
+      {},
+      `http://127.0.0.1:8080${API_LIVE_PATH}`,
+    ],
     [['tini', '--', 'node', '/app/bin/vigil.js', 'run', 'reason'], {}, undefined],
     [['tini', '--', 'node', '/app/bin/vigil.js', 'topics', 'create'], {}, undefined],
+    [['tini', '--', 'node', '/app/bin/vigil.js', 'run'], {}, `http://127.0.0.1:8080${API_LIVE_PATH}`],
+    [['tini', '--', 'node', '/app/bin/vigil.js', 'run', 'all', '--no-api'], {}, undefined],
     [['/bin/sh'], {}, undefined],
   ])('probes %j (env %j) at %s', (argv, env, expected) => {
     expect(probeTarget(argv, env)).toBe(expected);
@@ -769,5 +818,65 @@ describe('health check script', () => {
       server.close();
     }
     expect(await runHealthcheck(`http://127.0.0.1:${port}/`)).toBe(1);
+  });
+});
+
+// ---------------------------------------------------------------- the API routes the probes and Prometheus use
+
+describe('API routes named by the deployment files', () => {
+  const helmApiPaths = helmContainers
+    .filter((c) => (c.container.args as string[])[1] === 'api')
+    .flatMap((c) =>
+      ['startupProbe', 'livenessProbe', 'readinessProbe'].map(
+        (p) => asRecord(asRecord(c.container[p], p).httpGet, 'httpGet').path as string,
+      ),
+    );
+  const composeApiPaths = vigilServices
+    .filter(([, s]) => commandOf(s)[1] === 'api')
+    .map(([, s]) => new URL(urlIn(healthWords(s)) ?? 'http://missing').pathname);
+  const scrapedPaths = (
+    asRecord(readRepoYaml('deploy/prometheus/prometheus.yml'), 'prometheus.yml').scrape_configs as Array<
+      Record<string, string>
+    >
+  )
+    .filter((job) => job.job_name === 'vigil-api')
+    .map((job) => job.metrics_path ?? '/metrics');
+  const paths = [...new Set([API_LIVE_PATH, ...helmApiPaths, ...composeApiPaths, ...scrapedPaths])];
+
+  it('are served by buildApp without credentials (GET → 200 with nothing to check)', async () => {
+    const roles = new Map<string, string | undefined>();
+    const unused = {} as never;
+    const app = await buildApp(
+      {
+        settings: DEFAULT_API_SETTINGS,
+        detectors: DEFAULT_DETECTOR_CONFIG,
+        metrics: unused,
+        store: unused,
+        memory: unused,
+        readiness: [],
+        registry: new Registry(),
+        seriesPoints: unused,
+        clock: () => 0,
+      },
+      {
+        plugins: [
+          (root) =>
+            root.addHook('onRoute', (route) => {
+              if (route.method === 'GET' || (Array.isArray(route.method) && route.method.includes('GET')))
+                roles.set(route.url, roleOfRoute(route));
+            }),
+        ],
+      },
+    );
+    try {
+      expect(paths.length).toBeGreaterThanOrEqual(3);
+      for (const path of paths) {
+        expect(roles.get(path), `GET ${path} is public`).toBe('public');
+        const response = await app.inject({ method: 'GET', url: path });
+        expect(response.statusCode, `GET ${path}`).toBe(200);
+      }
+    } finally {
+      await app.close();
+    }
   });
 });
