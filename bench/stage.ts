@@ -11,11 +11,19 @@
  *    `loadConfig`), timed from `start()` until its group has committed all N (`waitForGroupToDrain`);
  *  - `atLeastOnce`: the same with `VIGIL_EXACTLY_ONCE=false`;
  *  - `noop` once more at the end; the baseline is the mean of the two no-op passes that bracket the
- *    detect passes (their difference shows the drift of the machine during the run).
+ *    detect passes (their difference shows the drift of the machine during the run);
+ *  - then, over a second topic holding the same points with a `traceparent` header (one trace per 100
+ *    points, as the API ingest writes them): `tracedOff` (exactly-once, tracing off: the cost of the
+ *    headers alone) and `tracedOn` (exactly-once, tracing on: a span per record, batch span processor,
+ *    an exporter that drops what it is handed).
+ * Every detect pass exports its metrics to a registry as `vigil run` does (checkpoint latencies).
  * All passes start the same way (connect, join an empty group, fetch from the beginning), so their
  * ratio is what matters. The detect stage runs in this process; the broker is a separate JVM on the same
  * machine.
  */
+import { randomBytes } from 'node:crypto';
+import { ExportResultCode } from '@opentelemetry/core';
+import { BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { createCodecs } from '../src/app/codecs.js';
 import { createDetectStage } from '../src/app/detect-stage.js';
 import { waitForGroupToDrain } from '../src/app/drain.js';
@@ -23,6 +31,8 @@ import { createLogBackend } from '../src/app/log-backend.js';
 import { pipelineTopicSpecs } from '../src/app/pipeline-topics.js';
 import type { AppConfig } from '../src/config/app-config.js';
 import { silentLogger } from '../src/observability/logger.js';
+import { createTracing, type Tracing } from '../src/observability/tracing.js';
+import { createVigilMetrics } from '../src/observability/vigil-metrics.js';
 import { generateSyntheticStream } from '../src/synthetic/synthetic-metrics.js';
 import {
   benchConfig,
@@ -86,6 +96,14 @@ export interface StageBenchResult {
   /** Detect stage with `VIGIL_EXACTLY_ONCE=false`. */
   readonly atLeastOncePointsPerSec: number;
   readonly atLeastOnceRatioToNoop: number;
+  /** Exactly-once over the traced topic with tracing off (the records carry a `traceparent`). */
+  readonly tracedTopicTracingOffPointsPerSec: number;
+  /** Exactly-once over the traced topic with tracing on (one span per record). */
+  readonly tracingOnPointsPerSec: number;
+  /** `tracingOnPointsPerSec / tracedTopicTracingOffPointsPerSec`. */
+  readonly tracingOnRatioToOff: number;
+  /** Spans the tracing-on pass handed to its exporter (the batch processor drops spans beyond its queue). */
+  readonly spansExported: number;
   readonly passes: {
     /** Untimed warm-ups, reported for transparency. */
     readonly warmNoop: StagePass;
@@ -94,6 +112,8 @@ export interface StageBenchResult {
     readonly exactlyOnce: DetectPass;
     readonly atLeastOnce: DetectPass;
     readonly noopAgain: StagePass;
+    readonly tracedOff: DetectPass;
+    readonly tracedOn: DetectPass;
   };
   readonly produce: { readonly records: number; readonly elapsedMs: number; readonly pointsPerSec: number };
   readonly parameters: {
@@ -178,15 +198,24 @@ async function noopPass(
   return pass(seen, ms, cpuMs(cpu), firstRecordMs);
 }
 
-/** One detect-stage pass with a fresh group (and therefore a fresh, empty changelog). */
-async function detectPass(config: AppConfig, total: number, timeoutMs: number): Promise<DetectPass> {
+/**
+ * One detect-stage pass with a fresh group (and therefore a fresh, empty changelog). Its metrics go to a
+ * registry as in `vigil run`; `tracing` traces the records that carry a trace context.
+ */
+async function detectPass(
+  config: AppConfig,
+  total: number,
+  timeoutMs: number,
+  tracing?: Tracing,
+): Promise<DetectPass> {
   const logger = silentLogger();
   const backend = createLogBackend(config, logger);
   const codecs = createCodecs(config);
   try {
     const admin = backend.admin();
     await ensureTopicsWithRetry(admin, pipelineTopicSpecs(config));
-    const stage = createDetectStage({ config, backend, codecs, logger });
+    const metrics = createVigilMetrics();
+    const stage = createDetectStage({ config, backend, codecs, logger, metrics, tracing });
     const cpu = process.cpuUsage();
     const started = process.hrtime.bigint();
     let firstRecordMs = 0;
@@ -240,6 +269,32 @@ function stagePoints(points: number, series: number, seed: number) {
   return stream.points.slice(0, points);
 }
 
+/** A span exporter that counts and drops (the cost of tracing without a collector's). */
+function droppingExporter(): SpanExporter & { readonly count: () => number } {
+  let exported = 0;
+  return {
+    export(spans: ReadableSpan[], done) {
+      exported += spans.length;
+      done({ code: ExportResultCode.SUCCESS });
+    },
+    shutdown: async () => {},
+    count: () => exported,
+  };
+}
+
+/** One `traceparent` per `perTrace` records, sampled, as the API ingest writes one trace per request. */
+function traceHeaders(count: number, perTrace: number): Array<Record<string, string>> {
+  const headers: Array<Record<string, string>> = [];
+  let current: Record<string, string> = {};
+  for (let i = 0; i < count; i++) {
+    if (i % perTrace === 0) {
+      current = { traceparent: `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01` };
+    }
+    headers.push(current);
+  }
+  return headers;
+}
+
 /**
  * Runs the passes described above over one freshly produced topic, then deletes the topics. Before the
  * timed passes, two untimed warm-ups: a no-op pass over the same topic (JIT of the fetch path, broker page
@@ -248,6 +303,7 @@ function stagePoints(points: number, series: number, seed: number) {
 export async function benchStage(servers: BenchServers, opts: StageBenchOptions): Promise<StageBenchResult> {
   const prefix = uniqueBenchPrefix('stage');
   const warmPrefix = `${prefix}warm.`;
+  const tracedPrefix = `${prefix}traced.`;
   const groups = {
     warmNoop: `${prefix}warm-noop`,
     warmDetect: `${warmPrefix}detect`,
@@ -255,10 +311,14 @@ export async function benchStage(servers: BenchServers, opts: StageBenchOptions)
     exactlyOnce: `${prefix}detect-eos`,
     atLeastOnce: `${prefix}detect-alos`,
     noopAgain: `${prefix}noop-again`,
+    tracedOff: `${tracedPrefix}detect-off`,
+    tracedOn: `${tracedPrefix}detect-on`,
   };
   const eosConfig = benchConfig(servers, prefix, groups.exactlyOnce);
   const alosConfig = benchConfig(servers, prefix, groups.atLeastOnce, { VIGIL_EXACTLY_ONCE: 'false' });
   const warmConfig = benchConfig(servers, warmPrefix, groups.warmDetect);
+  const tracedOffConfig = benchConfig(servers, tracedPrefix, groups.tracedOff);
+  const tracedOnConfig = benchConfig(servers, tracedPrefix, groups.tracedOn, { VIGIL_TRACING: 'true' });
   const topic = eosConfig.topics.names.metrics;
   const kafka = rawKafka(servers.kafkaBrokers, `${prefix}admin`);
   const backend = createLogBackend(eosConfig, silentLogger());
@@ -270,6 +330,7 @@ export async function benchStage(servers: BenchServers, opts: StageBenchOptions)
     await ensureTopicsWithRetry(backend.admin(), [
       ...pipelineTopicSpecs(eosConfig),
       ...pipelineTopicSpecs(warmConfig),
+      ...pipelineTopicSpecs(tracedOffConfig),
     ]);
     progress(`stage: producing ${points.length} points over ${opts.series} series to ${topic}`);
     const started = process.hrtime.bigint();
@@ -279,6 +340,12 @@ export async function benchStage(servers: BenchServers, opts: StageBenchOptions)
     await produceAll(
       backend,
       warmPoints.map((p) => metricRecord(warmConfig.topics.names.metrics, p)),
+    );
+    const tracedTopic = tracedOffConfig.topics.names.metrics;
+    const headers = traceHeaders(points.length, 100);
+    await produceAll(
+      backend,
+      points.map((p, i) => metricRecord(tracedTopic, p, headers[i])),
     );
 
     progress('stage: warm-up passes (no-op over the topic, detect over a small one)');
@@ -297,6 +364,25 @@ export async function benchStage(servers: BenchServers, opts: StageBenchOptions)
     progress('stage: no-op consumer pass again');
     const noopAgain = await noopPass(servers, eosConfig, groups.noopAgain, points.length, opts.passTimeoutMs);
     progress(`stage: no-op (again) ${noopAgain.pointsPerSec} points/s`);
+    progress('stage: detect stage over the traced topic, tracing off');
+    const tracedOff = await detectPass(tracedOffConfig, points.length, opts.passTimeoutMs);
+    progress(`stage: traced topic, tracing off ${tracedOff.pointsPerSec} points/s`);
+    progress('stage: detect stage over the traced topic, tracing on');
+    const exporter = droppingExporter();
+    const tracing = createTracing({
+      serviceName: 'vigil-bench',
+      samplingRatio: tracedOnConfig.tracing.samplingRatio,
+      spanProcessors: [new BatchSpanProcessor(exporter)],
+    });
+    let tracedOn: DetectPass;
+    try {
+      tracedOn = await detectPass(tracedOnConfig, points.length, opts.passTimeoutMs, tracing);
+    } finally {
+      await tracing.shutdown();
+    }
+    progress(
+      `stage: traced topic, tracing on ${tracedOn.pointsPerSec} points/s, ${exporter.count()} spans exported`,
+    );
 
     // The no-op passes bracket the detect passes; their mean is the baseline.
     const noopPointsPerSec = round((noop.pointsPerSec + noopAgain.pointsPerSec) / 2);
@@ -308,7 +394,11 @@ export async function benchStage(servers: BenchServers, opts: StageBenchOptions)
       cpuRatioToNoop: round(noopCpu / exactlyOnce.cpuMsPerKPoints, 3),
       atLeastOncePointsPerSec: atLeastOnce.pointsPerSec,
       atLeastOnceRatioToNoop: round(atLeastOnce.pointsPerSec / noopPointsPerSec, 3),
-      passes: { warmNoop, warmDetect, noop, exactlyOnce, atLeastOnce, noopAgain },
+      tracedTopicTracingOffPointsPerSec: tracedOff.pointsPerSec,
+      tracingOnPointsPerSec: tracedOn.pointsPerSec,
+      tracingOnRatioToOff: round(tracedOn.pointsPerSec / tracedOff.pointsPerSec, 3),
+      spansExported: exporter.count(),
+      passes: { warmNoop, warmDetect, noop, exactlyOnce, atLeastOnce, noopAgain, tracedOff, tracedOn },
       produce: {
         records: points.length,
         elapsedMs: round(produceMs),
