@@ -38,11 +38,22 @@ const appConfigSchema = z
         clientId: z.string().min(1).default('vigil'),
         replicationFactor: z.number().int().min(-1).default(-1),
         ssl: z.boolean().default(false),
+        /** PEM file of the CA certificates that signed the brokers' certificates; implies `ssl`. */
+        sslCaFile: z.string().min(1).optional(),
         sasl: z
           .object({
             mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
             username: z.string().min(1),
-            password: z.string().min(1),
+            /** Environment variable holding the password; the password itself never goes in the config. */
+            passwordEnv: z
+              .string()
+              .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'passwordEnv must be an environment variable name')
+              .default('KAFKA_SASL_PASSWORD'),
+            password: z
+              .never({
+                error: 'put the password in the environment (KAFKA_SASL_PASSWORD or kafka.sasl.passwordEnv)',
+              })
+              .optional(),
           })
           .strict()
           .optional(),
@@ -132,6 +143,18 @@ const appConfigSchema = z
 
 type ParsedConfig = z.output<typeof appConfigSchema>;
 
+/** Kafka connection settings with the SASL password and the CA certificates resolved. */
+export type KafkaSettings = Omit<ParsedConfig['kafka'], 'sasl'> & {
+  readonly sasl?: {
+    readonly mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+    readonly username: string;
+    /** Read from the variable `kafka.sasl.passwordEnv` names; never logged. */
+    readonly password: string;
+  };
+  /** Contents of `sslCaFile` (PEM); set exactly when it is. */
+  readonly sslCa?: string;
+};
+
 /** Topic names after the prefix is applied. */
 export interface TopicNames {
   readonly metrics: string;
@@ -154,7 +177,7 @@ export interface TopicNames {
 export interface AppConfig {
   /** `embedded`: in-process log (no servers). `kafka`: the brokers below. */
   readonly mode: 'embedded' | 'kafka';
-  readonly kafka: ParsedConfig['kafka'];
+  readonly kafka: KafkaSettings;
   readonly schemaRegistry: ParsedConfig['schemaRegistry'];
   readonly topics: ParsedConfig['topics'] & { readonly names: TopicNames };
   readonly detect: Omit<ParsedConfig['detect'], 'detectors'> & { readonly detectors: DetectorConfig };
@@ -188,9 +211,10 @@ export const ENVIRONMENT_VARIABLES: Readonly<Record<string, string>> = Object.fr
   KAFKA_CLIENT_ID: 'kafka.clientId',
   KAFKA_REPLICATION_FACTOR: 'kafka.replicationFactor',
   KAFKA_SSL: 'kafka.ssl (true/false)',
-  KAFKA_SASL_MECHANISM: 'kafka.sasl.mechanism',
+  KAFKA_SSL_CA_FILE: 'kafka.sslCaFile (PEM file of the CA certificates of the brokers; implies TLS)',
+  KAFKA_SASL_MECHANISM: 'kafka.sasl.mechanism (plain, scram-sha-256, scram-sha-512)',
   KAFKA_SASL_USERNAME: 'kafka.sasl.username',
-  KAFKA_SASL_PASSWORD: 'kafka.sasl.password',
+  KAFKA_SASL_PASSWORD: 'the SASL password (or the variable kafka.sasl.passwordEnv names)',
   KAFKA_SESSION_TIMEOUT_MS: 'kafka.sessionTimeoutMs (consumer group session timeout)',
   KAFKA_FETCH_MAX_BYTES_PER_PARTITION: 'kafka.fetchMaxBytesPerPartition (batch size = checkpoint size)',
   SCHEMA_REGISTRY_URL: 'schemaRegistry.url (Confluent-compatible API base URL)',
@@ -296,12 +320,12 @@ function applyEnvironment(raw: Raw, env: Env): void {
   if (env.KAFKA_REPLICATION_FACTOR)
     set('kafka', 'replicationFactor', parseInteger('KAFKA_REPLICATION_FACTOR', env.KAFKA_REPLICATION_FACTOR));
   if (env.KAFKA_SSL) set('kafka', 'ssl', parseBool('KAFKA_SSL', env.KAFKA_SSL));
+  if (env.KAFKA_SSL_CA_FILE) set('kafka', 'sslCaFile', env.KAFKA_SSL_CA_FILE);
+  // Any SASL variable turns SASL on; mechanism and username merge with the file's (the password stays in env).
   if (env.KAFKA_SASL_MECHANISM || env.KAFKA_SASL_USERNAME || env.KAFKA_SASL_PASSWORD) {
-    set('kafka', 'sasl', {
-      mechanism: env.KAFKA_SASL_MECHANISM,
-      username: env.KAFKA_SASL_USERNAME,
-      password: env.KAFKA_SASL_PASSWORD,
-    });
+    if (!isPlainObject(getPath(raw, ['kafka', 'sasl']))) setPath(raw, ['kafka', 'sasl'], {});
+    if (env.KAFKA_SASL_MECHANISM) setPath(raw, ['kafka', 'sasl', 'mechanism'], env.KAFKA_SASL_MECHANISM);
+    if (env.KAFKA_SASL_USERNAME) setPath(raw, ['kafka', 'sasl', 'username'], env.KAFKA_SASL_USERNAME);
   }
   if (env.KAFKA_SESSION_TIMEOUT_MS) {
     set('kafka', 'sessionTimeoutMs', parseInteger('KAFKA_SESSION_TIMEOUT_MS', env.KAFKA_SESSION_TIMEOUT_MS));
@@ -355,6 +379,50 @@ function applyEnvironment(raw: Raw, env: Env): void {
 
 /** The allow-list of notifier hosts when the config file sets none. */
 const DEFAULT_ALLOWED_HOSTS: readonly string[] = actSettingsSchema.parse({}).notifiers.allowedHosts;
+
+/** Resolves the SASL password from the environment and reads the CA file; throws ConfigError. */
+function resolveKafkaSettings(kafka: ParsedConfig['kafka'], env: Env): KafkaSettings {
+  const { sasl, sslCaFile, ...rest } = kafka;
+  let password: string | undefined;
+  if (sasl) {
+    password = env[sasl.passwordEnv];
+    if (!password) {
+      throw new ConfigError(
+        `kafka.sasl is configured (${sasl.mechanism}, user ${sasl.username}) but ${sasl.passwordEnv} (kafka.sasl.passwordEnv) is not set: export the SASL password in it`,
+      );
+    }
+  }
+  let sslCa: string | undefined;
+  if (sslCaFile) {
+    try {
+      sslCa = readFileSync(sslCaFile, 'utf8');
+    } catch (error) {
+      throw new ConfigError(`cannot read kafka.sslCaFile ${sslCaFile}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    if (!sslCa.includes('-----BEGIN CERTIFICATE-----')) {
+      throw new ConfigError(
+        `kafka.sslCaFile ${sslCaFile} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`,
+      );
+    }
+  }
+  return {
+    ...rest,
+    ssl: rest.ssl || sslCa !== undefined,
+    ...(sslCaFile ? { sslCaFile } : {}),
+    ...(sslCa ? { sslCa } : {}),
+    ...(sasl && password
+      ? {
+          sasl: {
+            mechanism: sasl.mechanism,
+            username: sasl.username,
+            password,
+          },
+        }
+      : {}),
+  };
+}
 
 function readConfigFile(path: string): Raw {
   let text: string;
@@ -423,7 +491,7 @@ export function loadConfig(options: LoadConfigOptions): AppConfig {
   const reason = parseReasonSettings(c.reason, source);
   return deepFreeze({
     mode: c.kafka.brokers ? 'kafka' : 'embedded',
-    kafka: c.kafka,
+    kafka: resolveKafkaSettings(c.kafka, env),
     schemaRegistry: c.schemaRegistry,
     topics: { ...c.topics, names },
     detect: { ...detect, detectors },
