@@ -1,6 +1,8 @@
 import type { Server } from 'node:http';
 import type { Command } from 'commander';
 import { subscribeToEvents } from '../../app/anomaly-subscriber.js';
+import { type ApiResources, openApiResources } from '../../app/api-resources.js';
+import { type ApiServer, startApiServer } from '../../app/api-server.js';
 import { generateDemoStream } from '../../app/demo-stream.js';
 import { waitForGroupToDrain } from '../../app/drain.js';
 import { buildPipeline, type Pipeline, stagesOf } from '../../app/pipeline.js';
@@ -14,7 +16,9 @@ import type { ActionEvent } from '../../model/action-event.js';
 import type { AnomalyEvent } from '../../model/anomaly-event.js';
 import type { ContextEvent } from '../../model/context-event.js';
 import type { HypothesisEvent } from '../../model/hypothesis-event.js';
-import { createStageMetricsRegistry, serveMetrics } from '../../observability/stage-metrics.js';
+import { serveMetrics } from '../../observability/stage-metrics.js';
+import { startTracing } from '../../observability/tracing.js';
+import { createVigilMetrics } from '../../observability/vigil-metrics.js';
 import { DEFAULT_SYNTHETIC_OPTIONS, type SyntheticStream } from '../../synthetic/synthetic-metrics.js';
 import { type CliContext, createCliContext, type GlobalFlags } from '../cli-context.js';
 import { formatAnomaly } from '../format-anomaly.js';
@@ -31,9 +35,10 @@ interface RunFlags extends GlobalFlags {
   readonly createTopics: boolean;
   readonly metricsPort?: string;
   readonly statsIntervalMs: string;
+  readonly api: boolean;
 }
 
-const STAGE_CHOICES = [...STAGE_NAMES, 'all'];
+const STAGE_CHOICES = [...STAGE_NAMES, 'all', 'api'];
 
 function positiveInt(name: string, text: string): number {
   const n = Number(text);
@@ -65,7 +70,12 @@ export function registerRunCommand(program: Command): void {
     .option('--points <n>', 'demo: points per series', String(DEFAULT_SYNTHETIC_OPTIONS.pointsPerSeries))
     .option('--rate <n>', 'demo: points per second fed to the pipeline', '4000')
     .option('--seed <n>', 'demo: random seed of the synthetic stream', String(DEFAULT_SYNTHETIC_OPTIONS.seed))
-    .option('--follow', 'keep running after the demo stream is consumed (until Ctrl-C)')
+    .option(
+      '--follow',
+      'keep running after the demo stream is consumed (until Ctrl-C); default in a terminal when the API is served',
+    )
+    .option('--no-follow', 'exit after the demo summary')
+    .option('--no-api', 'run all: do not serve the REST API')
     .option('--no-create-topics', 'do not create missing topics at startup')
     .option('--metrics-port <port>', 'serve Prometheus metrics on 127.0.0.1:<port>/metrics')
     .option('--stats-interval-ms <ms>', 'log throughput and lag this often', '10000')
@@ -77,7 +87,8 @@ Stages (each is its own consumer group and scales by partitions):
   memory   anomalies  → contexts      similar past incidents (embedding model + vector store)
   reason   contexts   → hypotheses    incidents, ranked root-cause hypotheses (rules, optional LLM)
   act      hypotheses → actions       alerts (Slack, PagerDuty, webhook), runbooks (dry-run), incident store
-  all      the four in one process (the default)
+  all      the four in one process (the default), plus the REST API (api.port, PORT; see docs/api.md)
+  api      only the REST API: ingest, analyze, incidents, feedback, health, /metrics, /docs
 
 Without KAFKA_BROKERS, Vigil runs on its embedded in-process log: no servers needed. \`vigil run\` then
 generates a synthetic stream (series with bounded noise, some with an injected spike, dip or level
@@ -102,15 +113,15 @@ Examples:
   vigil run detect --detectors config/detectors.yaml --metrics-port 9464`,
     )
     .action(async (stageName: string, _options, command: Command) => {
-      const stages = stagesOf(stageName);
+      const stages = stageName === 'api' ? [] : stagesOf(stageName);
       const flags = command.optsWithGlobals<RunFlags>();
       // The demo prints on stdout; keep the JSON logs to warnings there.
       const context = createCliContext(flags, (mode) =>
         mode === 'embedded' && flags.demo !== false ? 'warn' : 'info',
       );
       const { config, backend } = context;
-      const demo = flags.demo ?? config.mode === 'embedded';
-      if (config.mode === 'embedded' && !stages.includes('detect')) {
+      const demo = stageName !== 'api' && (flags.demo ?? config.mode === 'embedded');
+      if (config.mode === 'embedded' && stageName !== 'api' && !stages.includes('detect')) {
         throw new Error(
           `on the embedded log, stage ${stageName} has no input: the log lives in this process. Run \`vigil run all\` (or \`detect\`), or set KAFKA_BROKERS to run one stage against Kafka.`,
         );
@@ -118,28 +129,59 @@ Examples:
       if (flags.createTopics || config.mode === 'embedded')
         await backend.admin().ensureTopics(pipelineTopicSpecs(config));
 
+      // One tracer provider (off unless `tracing.enabled`) and one metrics registry per process.
+      const tracing = startTracing(config.tracing);
+      const metrics = createVigilMetrics();
+      // The API shares the incident store and memory with the stages of this process.
+      let resources: ApiResources | undefined;
       let pipeline: Pipeline;
       try {
-        pipeline = await buildPipeline({ ...context, stages });
+        if (stageName === 'api' || (stageName === 'all' && flags.api)) {
+          resources = await openApiResources(config, context.logger, {
+            loadModelNow: stages.includes('memory'),
+          });
+        }
+        pipeline = await buildPipeline({
+          ...context,
+          stages,
+          tracing,
+          metrics,
+          ...(resources ? { ports: resources.pipelinePorts } : {}),
+        });
       } catch (error) {
+        await resources?.close();
         await backend.close();
+        await tracing.shutdown();
         throw error;
       }
+      const { registry } = metrics;
       let metricsServer: Server | undefined;
-      if (flags.metricsPort) {
-        metricsServer = await serveMetrics(
-          createStageMetricsRegistry(pipeline.stages.map((s) => s.runner.stats)),
-          positiveInt('--metrics-port', flags.metricsPort),
-        );
+      let api: ApiServer | undefined;
+      try {
+        if (flags.metricsPort) {
+          metricsServer = await serveMetrics(registry, positiveInt('--metrics-port', flags.metricsPort));
+        }
+        if (resources) api = await startApi(context, resources, registry, demo);
+      } catch (error) {
+        metricsServer?.close();
+        await pipeline.stop();
+        await resources?.close();
+        await backend.close();
+        await tracing.shutdown();
+        throw error;
       }
-      const run: RunState = { running: true, consoles: [] };
+      const run: RunState = { running: true, consoles: [], storeLocation: resources?.storeLocation };
       const stopAll = async () => {
         run.running = false;
         clearInterval(statsTimer);
+        await api?.close();
         await Promise.allSettled(run.consoles.map((c) => c.stop()));
         await pipeline.stop();
+        await resources?.close();
         metricsServer?.close();
         await backend.close();
+        // Last: the spans of the final batches are exported before the process ends.
+        await tracing.shutdown();
       };
       onShutdownSignal(stopAll, (m) => process.stderr.write(`${m}\n`));
       await pipeline.start();
@@ -165,16 +207,21 @@ Examples:
       statsTimer.unref();
 
       if (!demo) {
+        const parts = pipeline.stages.map((s) => `${s.name} (group ${s.groupId})`);
         say(
-          `vigil: ${pipeline.stages.map((s) => `${s.name} (group ${s.groupId})`).join(', ')} running on ${where(config)}; Ctrl-C to stop`,
+          `vigil: ${[...parts, ...(api ? [`API ${api.url}`] : [])].join(', ')} running on ${where(config)}; Ctrl-C to stop`,
         );
         const error = await pipeline.failed;
         await stopAll();
         throw error;
       }
       await runDemo(context, pipeline, flags, run);
-      if (flags.follow && run.running) {
-        say('following (Ctrl-C to stop)…');
+      if ((flags.follow ?? (api !== undefined && process.stdout.isTTY)) && run.running) {
+        say(
+          api
+            ? `following; browse the incidents at ${api.url}/api/v1/incidents (Ctrl-C to stop)…`
+            : 'following (Ctrl-C to stop)…',
+        );
         return;
       }
       await stopAll();
@@ -184,6 +231,26 @@ Examples:
 interface RunState {
   running: boolean;
   consoles: GroupConsumer[];
+  /** Where the incident store lives when the API opened it (the act stage then reports it as injected). */
+  storeLocation: string | undefined;
+}
+
+/** Starts the API; in the demo a port that cannot be bound is reported and the demo goes on without it. */
+async function startApi(
+  context: CliContext,
+  resources: ApiResources,
+  registry: Parameters<typeof startApiServer>[0]['registry'],
+  demo: boolean,
+): Promise<ApiServer | undefined> {
+  try {
+    const api = await startApiServer({ ...context, resources, registry });
+    say(`API: ${api.url} (docs ${api.url}/docs, incidents ${api.url}/api/v1/incidents)`);
+    return api;
+  } catch (error) {
+    if (!demo) throw error;
+    say(`API not served: ${(error as Error).message} (set PORT to a free port, or --no-api)`);
+    return undefined;
+  }
 }
 
 /** Feeds the synthetic stream through the stages of `pipeline` and prints what comes out of each. */
@@ -220,7 +287,7 @@ async function runDemo(context: CliContext, pipeline: Pipeline, flags: RunFlags,
     const targets = pipeline.act.notifierTargets;
     say(
       `  notifications: ${targets.length > 0 ? targets.join(', ') : 'no destination configured — alerts are recorded as "not sent", nothing leaves this machine'}; ` +
-        `runbooks: ${config.act.dryRun ? 'dry-run only' : 'executed by the simulated executor'}; incident store: ${pipeline.act.storeLocation}`,
+        `runbooks: ${config.act.dryRun ? 'dry-run only' : 'executed by the simulated executor'}; incident store: ${run.storeLocation ?? pipeline.act.storeLocation}`,
     );
   }
   say('anomalies, as a subscriber of the anomalies topic receives them:');
@@ -275,7 +342,10 @@ async function runDemo(context: CliContext, pipeline: Pipeline, flags: RunFlags,
   }
   const seconds = (Date.now() - started) / 1000;
   printDetectSummary(stream, found, pipeline, seconds);
-  if (chain) await printChainReport({ found, contexts, latest, actions, revisions, pipeline });
+  if (chain) {
+    const storeLocation = run.storeLocation ?? pipeline.act?.storeLocation;
+    await printChainReport({ found, contexts, latest, actions, revisions, pipeline, storeLocation });
+  }
 }
 
 function printDetectSummary(
@@ -316,6 +386,7 @@ async function printChainReport(r: {
   actions: readonly ActionEvent[];
   revisions: number;
   pipeline: Pipeline;
+  storeLocation: string | undefined;
 }) {
   const incidents = [...r.latest.values()].sort(
     (a, b) => a.incident.openedAtMs - b.incident.openedAtMs || a.incident.id.localeCompare(b.incident.id),
@@ -345,5 +416,5 @@ async function printChainReport(r: {
     `  alerts: ${totals.alertsSent} sent, ${totals.alertsFailed} failed, ${totals.notSent} not sent (no destination configured), ${totals.suppressedByCooldown} held back by the cooldown`,
   );
   say(`  runbook steps: ${totals.dryRunSteps} dry-run, ${totals.executedSteps} executed (simulated)`);
-  say(`  incident store (${r.pipeline.act?.storeLocation}): ${stored} incidents recorded`);
+  say(`  incident store (${r.storeLocation}): ${stored} incidents recorded`);
 }
