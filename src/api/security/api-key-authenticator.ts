@@ -21,6 +21,8 @@ export interface ApiKeyAuthenticatorOptions {
 export interface ApiKeyAuthenticator {
   /** Authenticates a presented key: `authenticated` with the key's principal, or `rejected` with why. */
   authenticate(key: string): Promise<Authentication>;
+  /** Resolves when the `last_used_at` writes started so far have finished. */
+  flush(): Promise<void>;
 }
 
 interface CacheEntry {
@@ -42,6 +44,7 @@ export function createApiKeyAuthenticator(options: ApiKeyAuthenticatorOptions): 
   const maxCachedKeys = options.maxCachedKeys ?? 10_000;
   const cache = new Map<string, CacheEntry>();
   const markedAt = new Map<string, number>();
+  const marking = new Set<Promise<void>>();
 
   function lookUp(id: string, atMs: number): Promise<ApiKeyRecord | null> {
     const cached = cache.get(id);
@@ -65,10 +68,17 @@ export function createApiKeyAuthenticator(options: ApiKeyAuthenticatorOptions): 
     markedAt.delete(id);
     while (markedAt.size >= maxCachedKeys) markedAt.delete(markedAt.keys().next().value!);
     markedAt.set(id, atMs);
-    store.markUsed(id, atMs).catch((error: unknown) => options.onMarkUsedError?.(error, id));
+    const write = store
+      .markUsed(id, atMs)
+      .catch((error: unknown) => options.onMarkUsedError?.(error, id))
+      .finally(() => marking.delete(write));
+    marking.add(write);
   }
 
   return {
+    async flush() {
+      await Promise.all([...marking]);
+    },
     async authenticate(key) {
       const id = apiKeyId(key);
       if (id === null) {

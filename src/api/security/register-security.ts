@@ -57,8 +57,8 @@ export interface SecurityDeps {
 export interface SecuritySetup {
   /** The admin key made by `whenNoCredentials: 'create-admin-key'`; show `key` once. Null otherwise. */
   readonly createdKey: IssuedApiKey | null;
-  /** Resolves when every audit entry of the calls finished so far has been written. */
-  flushAudit(): Promise<void>;
+  /** Resolves when the audit entries of the calls finished so far, and their key-use records, are written. */
+  flush(): Promise<void>;
   /** Counters of the audit writer (written, failed, dropped, queued). */
   auditStats(): AuditWriterStats;
 }
@@ -251,9 +251,11 @@ export async function registerSecurity(app: FastifyInstance, deps: SecurityDeps)
     );
   });
 
-  app.addHook('onClose', async () => {
+  const flush = async () => {
     await writer.flush();
-  });
+    await apiKeys.flush();
+  };
+  app.addHook('onClose', flush);
 
-  return { createdKey, flushAudit: () => writer.flush(), auditStats: () => writer.stats() };
+  return { createdKey, flush, auditStats: () => writer.stats() };
 }

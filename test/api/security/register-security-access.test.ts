@@ -67,7 +67,7 @@ describe('security layer: who may call what', () => {
     }
   });
 
-  it('gives handlers the principal of the key', async () => {
+  it('gives handlers the principal of the key and records its use', async () => {
     built = await buildSecurityApp();
     const response = await built.app.inject({
       method: 'GET',
@@ -79,6 +79,10 @@ describe('security layer: who may call what', () => {
     });
     const open = await built.app.inject({ method: 'GET', url: '/health' });
     expect(open.json()).toEqual({ principal: null });
+    await built.security.flush();
+    const store = createSqlApiKeyStore(built.client);
+    expect((await store.findById(built.keys!.ids.operator))?.lastUsedAtMs).toEqual(expect.any(Number));
+    expect((await store.findById(built.keys!.ids.viewer))?.lastUsedAtMs).toBeNull();
   });
 
   it('refuses a route that states no role to everyone, admin included (fail closed)', async () => {

@@ -79,7 +79,7 @@ describe('audit log', () => {
       await call('POST', '/forgotten', keys.admin),
       await call('POST', '/no-such-route', keys.admin),
     ];
-    await setup.security.flushAudit();
+    await setup.security.flush();
     const rows = (await createSqlAuditLogStore(setup.client).list()).reverse();
     expect(rows.map(({ id: _id, atMs: _at, requestId: _r, ...rest }) => rest)).toEqual([
       {
