@@ -16,7 +16,7 @@ import { DEFAULT_DETECTOR_CONFIG } from '../../src/streams/index.js';
 import { type CliSurface, readCliSurface } from './support/cli-help.js';
 import { copyOf, type DockerStage, envOf, parseDockerfile, wordsOf } from './support/dockerfile.js';
 import { dockerignoreMatcher } from './support/dockerignore.js';
-import { parseTemplate, type StrippedTemplate } from './support/helm-template.js';
+import { parseTemplate, type StrippedTemplate, stripTemplate } from './support/helm-template.js';
 import {
   asRecord,
   REPO,
@@ -530,6 +530,35 @@ describe('Prometheus and Grafana provisioning', () => {
 });
 
 // ---------------------------------------------------------------- Helm chart
+
+describe('stripTemplate (render-free Helm check)', () => {
+  it.each([
+    ['a: {{ .Values.x | quote }}', 'a: __TPL_1__'],
+    ['image: "{{ .Values.r }}:{{ $.Values.t }}"', 'image: "__TPL_1__:__TPL_2__"'],
+    ['{{- if .Values.a }}\nk: 1\n{{- else }}\nk: 2\n{{- end }}', 'k: 1'],
+    ['{{- define "n" }}\nx: 1\n{{- end }}\ny: 2', 'y: 2'],
+    ['labels:\n  {{- include "l" . | nindent 4 }}\n  a: b', 'labels:\n  a: b'],
+    ['resources: {{- toYaml .Values.r | nindent 4 }}', 'resources: __TPL_1__'],
+    ['{{/* note\n over lines */}}\n{{- $x := 1 }}\nk: v', '\nk: v'],
+  ])('%j → %j', (source, yaml) => {
+    expect(stripTemplate(source).yaml).toBe(yaml);
+  });
+
+  it('records expressions, includes, defines and value paths', () => {
+    const t = stripTemplate(
+      '{{- define "d" }}{{ end }}\nn: {{ include "x" . }}-{{ .Values.a.b }}\np: {{ $.Values.c }}',
+    );
+    expect([...t.expressions.values()]).toEqual(['include "x" .', '.Values.a.b', '$.Values.c']);
+    expect(t.includes).toEqual(['x']);
+    expect(t.defines).toEqual(['d']);
+    expect(t.valuePaths).toEqual(['a.b', 'c']);
+  });
+
+  it('refuses blocks that do not balance', () => {
+    expect(() => stripTemplate('{{- if .Values.a }}\nk: 1')).toThrow(/not closed/);
+    expect(() => stripTemplate('k: 1\n{{- end }}')).toThrow(/without a block/);
+  });
+});
 
 describe('Helm chart', () => {
   it('has a v2 Chart.yaml with a semantic version', () => {
