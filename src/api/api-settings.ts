@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { authSettingsSchema } from './security/auth-settings.js';
 
 const positiveInt = (what: string) =>
   z
@@ -22,6 +23,7 @@ export const MIB = 1024 * 1024;
  * | `seriesRead.maxRangeMs` | 86400000 (24 h) | widest `to − from` of `GET /api/v1/series/points` |
  * | `seriesRead.maxRecordsScanned` | 200000 | records of the series' partition read at most per request |
  * | `seriesRead.maxPoints` | 10000 | points returned at most per request |
+ * | `auth` | on, no JWT | API keys, JWT, rate limit (`src/api/security/auth-settings.ts`, docs/security.md) |
  */
 export const apiSettingsSchema = z
   .object({
@@ -43,6 +45,7 @@ export const apiSettingsSchema = z
       })
       .strict()
       .prefault({}),
+    auth: authSettingsSchema.prefault({}),
   })
   .strict();
 
