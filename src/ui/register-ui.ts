@@ -30,6 +30,9 @@ export const UI_CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/** Decorator set on the instance the UI is registered on. */
+const UI_MARKER = 'vigilUi';
+
 /** Options of {@link registerUi}. */
 export interface UiOptions {
   /** Folder served under `/ui/` (default {@link UI_STATIC_DIR}). */
@@ -52,7 +55,9 @@ export function defaultUplotDir(): string {
  * `Cache-Control: no-cache` (revalidated by ETag). Paths leaving the folder are refused by
  * `@fastify/static`.
  *
- * Registers in its own encapsulated scope, so it adds no reply decorators to `app`.
+ * Its routes live in their own encapsulated scope (no reply decorators leak to `app`); `app` only gets the
+ * `vigilUi` marker, which makes a second registration on the same instance a no-op, so `buildApp` and a
+ * caller may both register it.
  *
  * @example
  * const app = Fastify();
@@ -60,6 +65,8 @@ export function defaultUplotDir(): string {
  * await app.listen({ port: 8080 }); // http://127.0.0.1:8080/
  */
 export async function registerUi(app: FastifyInstance, options: UiOptions = {}): Promise<void> {
+  if (app.hasDecorator(UI_MARKER)) return;
+  app.decorate(UI_MARKER, true);
   const staticDir = options.staticDir ?? UI_STATIC_DIR;
   const uplotDir = options.uplotDir ?? defaultUplotDir();
   for (const file of UPLOT_FILES) {
@@ -89,3 +96,7 @@ export async function registerUi(app: FastifyInstance, options: UiOptions = {}):
     );
   });
 }
+
+// Like fastify-plugin: run on the instance it is registered on (not a child), so the marker is seen there.
+Object.defineProperty(registerUi, Symbol.for('skip-override'), { value: true });
+Object.defineProperty(registerUi, Symbol.for('fastify.display-name'), { value: 'vigil-ui' });

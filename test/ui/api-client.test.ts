@@ -89,7 +89,7 @@ describe('api client', () => {
       '{"error":"VIGIL_ERR_AUTH_FORBIDDEN","message":"needs the operator role"}',
       'needs the operator role',
       'VIGIL_ERR_AUTH_FORBIDDEN',
-      false,
+      true,
     ],
     [400, '{"error":"Bad Request"}', 'Bad Request', null, false],
     [502, '<html>gateway</html>', '<html>gateway</html>', null, false],

@@ -65,6 +65,15 @@ describe('registerUi', () => {
     expect(response.body).not.toContain('registerUi');
   });
 
+  it('can be registered twice (by buildApp and by a caller) and serves once', async () => {
+    app = Fastify();
+    await app.register(registerUi);
+    await app.register(registerUi);
+    await registerUi(app);
+    await app.ready();
+    expect((await app.inject({ method: 'GET', url: '/' })).statusCode).toBe(200);
+  });
+
   it('refuses to start without uPlot, naming the missing file', async () => {
     app = Fastify();
     const empty = mkdtempSync(path.join(tmpdir(), 'vigil-ui-'));

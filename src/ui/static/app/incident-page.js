@@ -15,7 +15,7 @@ import {
   rankSimilar,
   VERDICT_LABELS,
 } from '../lib/timeline-view.js';
-import { showKeyPrompt } from './auth-prompt.js';
+import { promptForKey } from './auth-prompt.js';
 import { badge, byId, el, replaceChildren } from './dom.js';
 import { drawSeriesChart } from './series-chart.js';
 
@@ -61,10 +61,10 @@ function fail(message) {
 }
 
 /**
- * Runs `task`; on 401 shows the key prompt and runs it again once a key is saved.
+ * Runs `task`; on 401 or 403 shows the key prompt and runs it again once a key is saved.
  * @template T
  * @param {() => Promise<T>} task
- * @returns {Promise<T | undefined>}
+ * @returns {Promise<T>}
  */
 async function withKey(task) {
   try {
@@ -72,9 +72,8 @@ async function withKey(task) {
   } catch (error) {
     if (error instanceof ApiError && error.needsKey) {
       statusLine.textContent = 'Waiting for an API key.';
-      return new Promise((resolve) => {
-        showKeyPrompt(byId('key-prompt'), client, error.message, () => resolve(withKey(task)));
-      });
+      await promptForKey(byId('key-prompt'), client, error.message);
+      return withKey(task);
     }
     throw error;
   }
@@ -89,7 +88,6 @@ async function load({ withCharts }) {
           await client.getJson(`/api/v1/incidents/${encodeURIComponent(incidentId)}`)
         ),
     );
-    if (timeline === undefined) return;
     current = timeline;
     errorLine.hidden = true;
     byId('incident').hidden = false;
@@ -175,7 +173,6 @@ async function renderCharts(timeline) {
               await client.getJson(seriesPointsPath(series, range))
             ),
         );
-        if (response === undefined) return;
         const chart = buildChartData(series, response, timeline.anomalies);
         const description = describeChart(chart);
         caption.textContent = `${description} · ${formatTimestamp(range.fromMs)} to ${formatTimestamp(range.toMs)}`;
@@ -404,7 +401,6 @@ async function onFeedback(event) {
     const answer = await withKey(() =>
       client.postJson(`/api/v1/incidents/${encodeURIComponent(incidentId)}/feedback`, request.body),
     );
-    if (answer === undefined) return;
     result.textContent = feedbackResultMessage(verdict, answer);
     result.className = 'result ok';
     await load({ withCharts: false });

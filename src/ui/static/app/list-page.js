@@ -22,7 +22,7 @@ import {
   pollIntervalMs,
   readFilters,
 } from '../lib/list-query.js';
-import { showKeyPrompt } from './auth-prompt.js';
+import { promptForKey } from './auth-prompt.js';
 import { badge, byId, el, replaceChildren, timeEl } from './dom.js';
 
 /** How long a new or updated incident stays highlighted. */
@@ -124,7 +124,7 @@ async function refresh() {
     if (error instanceof ApiError && error.needsKey) {
       if (!waitingForKey) {
         waitingForKey = true;
-        showKeyPrompt(byId('key-prompt'), client, error.message, () => {
+        promptForKey(byId('key-prompt'), client, error.message).then(() => {
           waitingForKey = false;
           refresh();
         });

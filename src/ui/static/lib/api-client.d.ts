@@ -42,7 +42,10 @@ export class ApiError extends Error {
   constructor(status: number, message: string, code: string | null);
   status: number;
   code: string | null;
-  /** True for 401: no key, or a key the API does not accept. */
+  /**
+   * True for 401 (no key, or a key the API does not accept) and 403 (a key without the role the call
+   * needs): another key may succeed.
+   */
   get needsKey(): boolean;
 }
 /**

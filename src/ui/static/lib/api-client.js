@@ -22,9 +22,12 @@ export class ApiError extends Error {
     this.code = code;
   }
 
-  /** True for 401: no key, or a key the API does not accept. */
+  /**
+   * True for 401 (no key, or a key the API does not accept) and 403 (a key without the role the call
+   * needs): another key may succeed.
+   */
   get needsKey() {
-    return this.status === 401;
+    return this.status === 401 || this.status === 403;
   }
 }
 
