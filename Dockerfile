@@ -37,7 +37,9 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 # ---------------------------------------------------------------- model: all-MiniLM-L6-v2 for the memory stage
 FROM ${NODE_IMAGE} AS model
-RUN apt-get update \
+# Slim images leave out man pages; OpenJDK's postinst has failed there when man1 is missing (cheap to create).
+RUN mkdir -p /usr/share/man/man1 \
+  && apt-get update \
   && apt-get install -y --no-install-recommends maven unzip ca-certificates \
   && rm -rf /var/lib/apt/lists/*
 ENV VIGIL_MODELS_DIR=/opt/vigil/models
