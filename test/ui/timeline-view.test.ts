@@ -11,6 +11,7 @@ import {
   type Timeline,
   VERDICTS,
 } from '../../src/ui/static/lib/timeline-view.js';
+import { ordersIncident } from './support/orders-incident.js';
 
 const similar = (id: string, similarity: number) => ({
   id,
@@ -49,10 +50,46 @@ function timeline(over: Partial<Timeline> = {}): Timeline {
 }
 
 describe('timeline view', () => {
-  it('accepts the store timeline type', () => {
-    const stored = null as unknown as IncidentTimeline;
-    const view: Timeline | null = stored;
-    expect(view).toBeNull();
+  it('reads a timeline as the store returns it', () => {
+    const event = ordersIncident('inc-9', Date.UTC(2026, 2, 1)).events[2]!;
+    const stored: IncidentTimeline = {
+      incident: {
+        ...event.incident,
+        status: 'open',
+        revision: 3,
+        topCause: event.hypotheses[0]!.cause,
+        topConfidence: event.hypotheses[0]!.confidence,
+      },
+      anomalies: [{ ...event.trigger.anomaly, incidentId: 'inc-9' }],
+      contexts: [
+        {
+          id: event.trigger.id,
+          anomalyId: event.trigger.id,
+          atMs: 1,
+          similar: event.similar,
+          degraded: null,
+        },
+      ],
+      hypotheses: [
+        {
+          id: event.id,
+          revision: 3,
+          engine: 'rules',
+          fallbackReason: null,
+          hypotheses: event.hypotheses,
+          rankedComponents: event.rankedComponents,
+          atMs: 1,
+        },
+      ],
+      actions: [],
+    };
+    expect(chartedSeries(stored)).toEqual([
+      'orders.latency_p99',
+      'orders.error_rate',
+      'orders-db.connections',
+    ]);
+    expect(rankSimilar(stored).map((s) => s.id)).toEqual(['past-2025-11-04']);
+    expect(latestHypotheses(stored)?.hypotheses[0]?.cause).toBe('database connection pool exhausted');
   });
 
   it('charts the incident series in order, then series named only by anomalies', () => {
