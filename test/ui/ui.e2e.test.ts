@@ -79,6 +79,7 @@ describe('web UI end to end (real API, PGlite store, embedded log, headless Chro
     expect(await row.getAttribute('class')).toBe('row-new');
     expect(await row.locator('.flag-new').textContent()).toBe('new');
     expect(await page.locator('#list-status').textContent()).toContain('1 new incident');
+    expect(await page.locator('#list-announce').textContent()).toBe('1 new incident');
     // newest activity first, and still the same document (no reload)
     expect(
       await page.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.incidentId)),

@@ -1,6 +1,7 @@
 /**
  * The incidents list (`/` and `/ui/`): filters kept in the URL, refreshed every few seconds while "Live
- * updates" is on, new and updated incidents highlighted for {@link HIGHLIGHT_MS}.
+ * updates" is on, new and updated incidents highlighted for {@link HIGHLIGHT_MS} (and announced once to
+ * screen readers).
  * @module
  */
 import { ApiError, createApiClient } from '../lib/api-client.js';
@@ -47,6 +48,7 @@ const serviceInput = /** @type {HTMLInputElement} */ (byId('filter-service'));
 const liveBox = /** @type {HTMLInputElement} */ (byId('live'));
 const tbody = /** @type {HTMLTableSectionElement} */ (byId('incidents').querySelector('tbody'));
 const statusLine = byId('list-status');
+const announcer = byId('list-announce');
 const errorLine = byId('list-error');
 const emptyLine = byId('list-empty');
 const moreButton = /** @type {HTMLButtonElement} */ (byId('show-more'));
@@ -113,12 +115,15 @@ async function refresh() {
     const diff = diffIncidents(previous, page.items);
     for (const id of diff.added) highlights.set(id, { kind: 'new', untilMs: nowMs + HIGHLIGHT_MS });
     for (const id of diff.changed) highlights.set(id, { kind: 'updated', untilMs: nowMs + HIGHLIGHT_MS });
+    for (const [id, mark] of highlights) if (mark.untilMs <= nowMs) highlights.delete(id);
     previous = page.items;
     render(page.items, page.nextCursor, nowMs);
-    const change = describeDiff(diff);
+    const recent = describeDiff(highlightedIn(page.items));
     statusLine.textContent = `${liveBox.checked ? 'Live' : 'Paused'} · ${page.items.length} incident${
       page.items.length === 1 ? '' : 's'
-    } · updated ${formatClock(nowMs)} UTC${change ? ` · ${change}` : ''}`;
+    } · updated ${formatClock(nowMs)} UTC${recent ? ` · ${recent}` : ''}`;
+    const change = describeDiff(diff);
+    if (change) announcer.textContent = change;
   } catch (error) {
     if (seq !== requestSeq) return;
     if (error instanceof ApiError && error.needsKey) {
@@ -136,6 +141,21 @@ async function refresh() {
     errorLine.hidden = false;
   }
   if (liveBox.checked && !waitingForKey) timer = setTimeout(refresh, pollMs);
+}
+
+/**
+ * The highlighted incidents among `items`, as a diff (what the status line summarises).
+ * @param {readonly import('../lib/list-diff.js').ListedIncident[]} items
+ * @returns {import('../lib/list-diff.js').ListDiff}
+ */
+function highlightedIn(items) {
+  /** @type {import('../lib/list-diff.js').ListDiff} */
+  const diff = { added: [], changed: [], removed: [] };
+  for (const { id } of items) {
+    const mark = highlights.get(id);
+    if (mark !== undefined) (mark.kind === 'new' ? diff.added : diff.changed).push(id);
+  }
+  return diff;
 }
 
 /**
@@ -165,7 +185,6 @@ function render(items, nextCursor, nowMs) {
 function row(incident, nowMs) {
   const mark = highlights.get(incident.id);
   const active = mark !== undefined && mark.untilMs > nowMs ? mark.kind : null;
-  if (mark !== undefined && active === null) highlights.delete(incident.id);
   const cause =
     incident.topCause === null
       ? el('span', { class: 'muted' }, 'no hypothesis yet')
