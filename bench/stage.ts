@@ -15,7 +15,8 @@
  *  - then, over a second topic holding the same points with a `traceparent` header (one trace per 100
  *    points, as the API ingest writes them): `tracedOff` (exactly-once, tracing off: the cost of the
  *    headers alone) and `tracedOn` (exactly-once, tracing on: a span per record, batch span processor,
- *    an exporter that drops what it is handed).
+ *    an exporter that drops what it is handed); and `tracedOnSampled` over a third copy where only 1 trace
+ *    in 100 is sampled at ingest (`samplingRatio: 0.01`), tracing on.
  * Every detect pass exports its metrics to a registry as `vigil run` does (checkpoint latencies).
  * All passes start the same way (connect, join an empty group, fetch from the beginning), so their
  * ratio is what matters. The detect stage runs in this process; the broker is a separate JVM on the same
@@ -104,6 +105,8 @@ export interface StageBenchResult {
   readonly tracingOnRatioToOff: number;
   /** Spans the tracing-on pass handed to its exporter (the batch processor drops spans beyond its queue). */
   readonly spansExported: number;
+  /** Exactly-once, tracing on, over records of which 1 trace in 100 was sampled at ingest. */
+  readonly tracingOnSampledOnePercentPointsPerSec: number;
   readonly passes: {
     /** Untimed warm-ups, reported for transparency. */
     readonly warmNoop: StagePass;
@@ -114,6 +117,7 @@ export interface StageBenchResult {
     readonly noopAgain: StagePass;
     readonly tracedOff: DetectPass;
     readonly tracedOn: DetectPass;
+    readonly tracedOnSampled: DetectPass;
   };
   readonly produce: { readonly records: number; readonly elapsedMs: number; readonly pointsPerSec: number };
   readonly parameters: {
@@ -282,13 +286,19 @@ function droppingExporter(): SpanExporter & { readonly count: () => number } {
   };
 }
 
-/** One `traceparent` per `perTrace` records, sampled, as the API ingest writes one trace per request. */
-function traceHeaders(count: number, perTrace: number): Array<Record<string, string>> {
+/**
+ * One `traceparent` per `perTrace` records, as the API ingest writes one trace per request; one trace in
+ * `sampledEvery` has the sampled flag.
+ */
+function traceHeaders(count: number, perTrace: number, sampledEvery = 1): Array<Record<string, string>> {
   const headers: Array<Record<string, string>> = [];
   let current: Record<string, string> = {};
   for (let i = 0; i < count; i++) {
     if (i % perTrace === 0) {
-      current = { traceparent: `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01` };
+      const flags = (i / perTrace) % sampledEvery === 0 ? '01' : '00';
+      current = {
+        traceparent: `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-${flags}`,
+      };
     }
     headers.push(current);
   }
@@ -304,6 +314,7 @@ export async function benchStage(servers: BenchServers, opts: StageBenchOptions)
   const prefix = uniqueBenchPrefix('stage');
   const warmPrefix = `${prefix}warm.`;
   const tracedPrefix = `${prefix}traced.`;
+  const sampledPrefix = `${prefix}sampled.`;
   const groups = {
     warmNoop: `${prefix}warm-noop`,
     warmDetect: `${warmPrefix}detect`,
@@ -313,12 +324,16 @@ export async function benchStage(servers: BenchServers, opts: StageBenchOptions)
     noopAgain: `${prefix}noop-again`,
     tracedOff: `${tracedPrefix}detect-off`,
     tracedOn: `${tracedPrefix}detect-on`,
+    tracedOnSampled: `${sampledPrefix}detect-on`,
   };
   const eosConfig = benchConfig(servers, prefix, groups.exactlyOnce);
   const alosConfig = benchConfig(servers, prefix, groups.atLeastOnce, { VIGIL_EXACTLY_ONCE: 'false' });
   const warmConfig = benchConfig(servers, warmPrefix, groups.warmDetect);
   const tracedOffConfig = benchConfig(servers, tracedPrefix, groups.tracedOff);
   const tracedOnConfig = benchConfig(servers, tracedPrefix, groups.tracedOn, { VIGIL_TRACING: 'true' });
+  const sampledConfig = benchConfig(servers, sampledPrefix, groups.tracedOnSampled, {
+    VIGIL_TRACING: 'true',
+  });
   const topic = eosConfig.topics.names.metrics;
   const kafka = rawKafka(servers.kafkaBrokers, `${prefix}admin`);
   const backend = createLogBackend(eosConfig, silentLogger());
@@ -331,6 +346,7 @@ export async function benchStage(servers: BenchServers, opts: StageBenchOptions)
       ...pipelineTopicSpecs(eosConfig),
       ...pipelineTopicSpecs(warmConfig),
       ...pipelineTopicSpecs(tracedOffConfig),
+      ...pipelineTopicSpecs(sampledConfig),
     ]);
     progress(`stage: producing ${points.length} points over ${opts.series} series to ${topic}`);
     const started = process.hrtime.bigint();
@@ -346,6 +362,11 @@ export async function benchStage(servers: BenchServers, opts: StageBenchOptions)
     await produceAll(
       backend,
       points.map((p, i) => metricRecord(tracedTopic, p, headers[i])),
+    );
+    const sampledHeaders = traceHeaders(points.length, 100, 100);
+    await produceAll(
+      backend,
+      points.map((p, i) => metricRecord(sampledConfig.topics.names.metrics, p, sampledHeaders[i])),
     );
 
     progress('stage: warm-up passes (no-op over the topic, detect over a small one)');
@@ -375,13 +396,20 @@ export async function benchStage(servers: BenchServers, opts: StageBenchOptions)
       spanProcessors: [new BatchSpanProcessor(exporter)],
     });
     let tracedOn: DetectPass;
+    let tracedOnSampled: DetectPass;
+    let spansOfTracedOn = 0;
     try {
       tracedOn = await detectPass(tracedOnConfig, points.length, opts.passTimeoutMs, tracing);
+      await tracing.forceFlush();
+      spansOfTracedOn = exporter.count();
+      progress('stage: detect stage over a topic with 1 trace in 100 sampled, tracing on');
+      tracedOnSampled = await detectPass(sampledConfig, points.length, opts.passTimeoutMs, tracing);
+      progress(`stage: 1 % sampled, tracing on ${tracedOnSampled.pointsPerSec} points/s`);
     } finally {
       await tracing.shutdown();
     }
     progress(
-      `stage: traced topic, tracing on ${tracedOn.pointsPerSec} points/s, ${exporter.count()} spans exported`,
+      `stage: traced topic, tracing on ${tracedOn.pointsPerSec} points/s, ${spansOfTracedOn} spans exported`,
     );
 
     // The no-op passes bracket the detect passes; their mean is the baseline.
@@ -397,8 +425,19 @@ export async function benchStage(servers: BenchServers, opts: StageBenchOptions)
       tracedTopicTracingOffPointsPerSec: tracedOff.pointsPerSec,
       tracingOnPointsPerSec: tracedOn.pointsPerSec,
       tracingOnRatioToOff: round(tracedOn.pointsPerSec / tracedOff.pointsPerSec, 3),
-      spansExported: exporter.count(),
-      passes: { warmNoop, warmDetect, noop, exactlyOnce, atLeastOnce, noopAgain, tracedOff, tracedOn },
+      spansExported: spansOfTracedOn,
+      tracingOnSampledOnePercentPointsPerSec: tracedOnSampled.pointsPerSec,
+      passes: {
+        warmNoop,
+        warmDetect,
+        noop,
+        exactlyOnce,
+        atLeastOnce,
+        noopAgain,
+        tracedOff,
+        tracedOn,
+        tracedOnSampled,
+      },
       produce: {
         records: points.length,
         elapsedMs: round(produceMs),

@@ -301,7 +301,11 @@ export function createStageRunner<In, S>(options: StageRunnerOptions<In, S>): St
     }
     stats.deadLettered++;
     span?.outcome('dead-lettered', `${errorClass}: ${message}`);
-    recordLog(task, record).warn({ offset: record.offset, errorClass, code }, `dead-lettered: ${message}`);
+    // Dead letters are counted and carry their reason in headers; a flood of bad input must not flood the
+    // logs, so the per-record line is at debug level.
+    if (debugEnabled) {
+      recordLog(task, record).debug({ offset: record.offset, errorClass, code }, `dead-lettered: ${message}`);
+    }
     return deadLetter(record, errorClass, code, message, span);
   };
 

@@ -9,7 +9,13 @@ import {
 } from '@opentelemetry/api';
 import type { LogRecord } from '../consumers/log-port.js';
 import type { Correlation, RecordSpan, StageTracer } from '../consumers/stage-telemetry.js';
-import { contextOfHeaders, hasTraceContext, headersOfSpan } from './trace-context.js';
+import {
+  contextOfHeaders,
+  hasTraceContext,
+  headersOfSpan,
+  TRACEPARENT_HEADER,
+  TRACESTATE_HEADER,
+} from './trace-context.js';
 
 /** Span attribute names (OpenTelemetry messaging conventions, plus Vigil's own under `vigil.`). */
 export const SPAN_ATTRIBUTES = Object.freeze({
@@ -59,6 +65,28 @@ class TracedRecord implements RecordSpan {
 }
 
 /**
+ * A record whose trace is not sampled: no span is recorded, and its outputs carry its trace context as it
+ * came (same trace, same parent, sampled flag off), exactly what a non-recording child would write apart
+ * from a span id nobody can look up.
+ */
+class UnsampledRecord implements RecordSpan {
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(traceparent: string, tracestate: Buffer | undefined) {
+    this.headers = tracestate
+      ? { [TRACEPARENT_HEADER]: traceparent, [TRACESTATE_HEADER]: tracestate.toString('latin1') }
+      : { [TRACEPARENT_HEADER]: traceparent };
+  }
+
+  annotate(): void {}
+  outcome(): void {}
+  outputs(): void {}
+}
+
+/** `traceparent` = `00-<32 hex>-<16 hex>-<2 hex flags>`: well-formed with the sampled bit off. */
+const UNSAMPLED = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f][02468ace]$/;
+
+/**
  * Traces a stage's records with `tracer`: a record whose headers carry a valid `traceparent` is handled
  * inside a `<stage> process` span (kind consumer) that continues that trace, with the span active so
  * that calls made by the handler become its children. A record without a trace context is handled with no
@@ -73,6 +101,12 @@ export function createStageTracer(
   return {
     async trace<T>(record: LogRecord, work: (span: RecordSpan | undefined) => Promise<T>): Promise<T> {
       if (!hasTraceContext(record.headers)) return work(undefined);
+      // Parent-based sampling: a record whose trace was not sampled upstream is never recorded here either,
+      // so skip the span machinery and forward its context (the cost of a low sampling ratio stays low).
+      const traceparent = record.headers[TRACEPARENT_HEADER]!.toString('latin1');
+      if (UNSAMPLED.test(traceparent)) {
+        return work(new UnsampledRecord(traceparent, record.headers[TRACESTATE_HEADER]));
+      }
       const parent = contextOfHeaders(record.headers);
       if (!trace.getSpanContext(parent)) return work(undefined);
       const attributes: Attributes = {
