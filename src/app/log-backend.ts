@@ -13,6 +13,7 @@ export function createLogBackend(config: Pick<AppConfig, 'mode' | 'kafka'>, logg
       clientId: config.kafka.clientId,
       replicationFactor: config.kafka.replicationFactor,
       ssl: config.kafka.ssl,
+      ...(config.kafka.sslCa ? { sslCa: config.kafka.sslCa } : {}),
       ...(config.kafka.sasl ? { sasl: config.kafka.sasl } : {}),
       transactionTimeoutMs: config.kafka.transactionTimeoutMs,
     },

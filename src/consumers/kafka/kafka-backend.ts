@@ -27,6 +27,8 @@ export interface KafkaConnection {
   /** Replication factor for topics Vigil creates; -1 uses the broker default. */
   readonly replicationFactor: number;
   readonly ssl?: boolean;
+  /** PEM CA certificates the brokers' TLS certificates must chain to (implies TLS); system CAs when unset. */
+  readonly sslCa?: string;
   readonly sasl?: {
     readonly mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
     readonly username: string;
@@ -34,6 +36,21 @@ export interface KafkaConnection {
   };
   /** Transaction timeout for exactly-once producers, ms. */
   readonly transactionTimeoutMs: number;
+}
+
+/** The kafkajs client settings for a connection: TLS (with the given CA, if any), SASL, retries, logging. */
+export function kafkaClientConfig(connection: KafkaConnection, logger: Logger): KafkaConfig {
+  const config: KafkaConfig = {
+    clientId: connection.clientId,
+    brokers: [...connection.brokers],
+    logLevel: KafkaLogLevel.WARN,
+    logCreator: kafkaLogCreator(logger),
+    retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 10_000 },
+  };
+  if (connection.sslCa) config.ssl = { ca: [connection.sslCa] };
+  else if (connection.ssl) config.ssl = true;
+  if (connection.sasl) config.sasl = { ...connection.sasl } as KafkaConfig['sasl'];
+  return config;
 }
 
 /** Routes kafkajs' own log lines into pino (warn and above). */
@@ -61,16 +78,7 @@ export class KafkaLogBackend implements LogBackend {
     private readonly connection: KafkaConnection,
     logger: Logger,
   ) {
-    const config: KafkaConfig = {
-      clientId: connection.clientId,
-      brokers: [...connection.brokers],
-      logLevel: KafkaLogLevel.WARN,
-      logCreator: kafkaLogCreator(logger),
-      retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 10_000 },
-    };
-    if (connection.ssl) config.ssl = true;
-    if (connection.sasl) config.sasl = { ...connection.sasl } as KafkaConfig['sasl'];
-    this.kafka = new Kafka(config);
+    this.kafka = new Kafka(kafkaClientConfig(connection, logger));
   }
 
   /** One admin client per backend, connected on first use and closed with the backend. */
