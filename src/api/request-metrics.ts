@@ -44,7 +44,7 @@ export function addRequestMetrics(app: FastifyInstance, registry: Registry): voi
         registers: [registry],
       }),
   );
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const labels = {
       method: request.method,
       route: request.routeOptions.url ?? UNMATCHED_ROUTE,
@@ -52,5 +52,6 @@ export function addRequestMetrics(app: FastifyInstance, registry: Registry): voi
     };
     duration.observe(labels, reply.elapsedTime / 1000);
     requests.inc(labels);
+    done();
   });
 }

@@ -4,8 +4,8 @@ import type { IngestRecord } from '../api/api-deps.js';
 import { type ApiPlugin, buildApp } from '../api/build-app.js';
 import { openLogMetricsSink } from '../api/log-metrics-sink.js';
 import { createLogSeriesReader } from '../api/log-series-reader.js';
+import { singleObjectEncoder } from '../api/single-object-encoder.js';
 import type { ApiInstance } from '../api/zod-schemas.js';
-import { encodeSingleObject } from '../codec/index.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { LogBackend } from '../consumers/log-port.js';
 import { apiReadinessChecks } from './api-readiness.js';
@@ -46,10 +46,10 @@ export interface ApiServer {
 export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   const { config, backend, codecs, logger, resources } = deps;
   const topic = config.topics.names.metrics;
-  const entry = codecs.catalog.get('MetricPoint');
+  const singleObject = singleObjectEncoder(codecs.catalog.get('MetricPoint'));
   const encode = codecs.registry
     ? (record: IngestRecord) => codecs.eventEncoder.encode(topic, 'MetricPoint', record.point)
-    : (record: IngestRecord) => encodeSingleObject(entry, record.point);
+    : (record: IngestRecord) => singleObject(record.point);
   const sink = await openLogMetricsSink({ backend, topic, encode });
   let app: ApiInstance | undefined;
   try {

@@ -9,9 +9,31 @@ function fieldPath(message: string): string[] {
 }
 
 /**
- * One metric point as posted: `{ series, timestampMs, value, labels? }` (`timestamp` as ISO-8601 or epoch
- * ms is accepted instead of `timestampMs`). Parsed to a {@link MetricPoint} by the codec's own
- * `validateMetricPoint`, so the API accepts exactly what the detect stage accepts from the topic.
+ * True when `labels` is certainly within `limits`: few enough, short enough keys and values, and at most
+ * `maxLabelBytes` even if every UTF-16 unit took 3 UTF-8 bytes. When false, the codec decides.
+ */
+function labelsClearlyWithin(
+  labels: Readonly<Record<string, string>> | null | undefined,
+  limits: MetricLimits,
+) {
+  if (!labels) return true;
+  let count = 0;
+  let units = 0;
+  for (const key in labels) {
+    const value = labels[key]!;
+    if (key.length > limits.maxLabelKeyLength || value.length > limits.maxLabelValueLength) return false;
+    count++;
+    units += key.length + value.length;
+  }
+  return count <= limits.maxLabels && units * 3 <= limits.maxLabelBytes;
+}
+
+/**
+ * One metric point as posted: `{ series, timestampMs, value, labels? }` (`timestamp`, ISO-8601 or epoch
+ * ms, is accepted instead of `timestampMs`), parsed to a {@link MetricPoint}. It accepts exactly what the
+ * detect stage accepts from the topic (`validateMetricPoint`; a property test holds them equal): a point
+ * in the common shape (epoch-ms time in range, labels clearly within the limits) is taken as is, and
+ * anything else is decided, and explained, by the codec's own validation.
  */
 export function metricPointSchema(limits: MetricLimits = DEFAULT_METRIC_LIMITS) {
   return z
@@ -24,19 +46,29 @@ export function metricPointSchema(limits: MetricLimits = DEFAULT_METRIC_LIMITS) 
       timestampMs: z
         .number()
         .int()
-        .optional()
+        .nullish()
         .meta({ description: 'Event time, epoch ms (2000-01-01 ≤ t < 2100-01-01)', example: 1772366400000 }),
       timestamp: z
         .union([z.string(), z.number().int()])
-        .optional()
+        .nullish()
         .meta({ description: 'Instead of timestampMs: ISO-8601 with offset, or epoch ms' }),
       value: z.number().meta({ description: 'Finite value', example: 412.5 }),
       labels: z
-        .record(z.string(), z.string())
-        .optional()
+        .object({})
+        .catchall(z.string())
+        .nullish()
         .meta({ description: 'Dimensions (service, host, …)', example: { service: 'orders' } }),
     })
     .transform((raw, ctx): MetricPoint => {
+      const t = raw.timestampMs;
+      if (
+        typeof t === 'number' &&
+        t >= limits.minTimestampMs &&
+        t < limits.maxTimestampMs &&
+        labelsClearlyWithin(raw.labels, limits)
+      ) {
+        return { series: raw.series, timestampMs: t, value: raw.value, labels: raw.labels ?? {} };
+      }
       const result = validateMetricPoint(raw, limits);
       if (!result.ok) {
         ctx.addIssue({
