@@ -29,7 +29,8 @@ function countingBackend(): LogBackend {
 }
 
 const { values } = parseArgs({ options: { kafka: { type: 'string' }, topic: { type: 'string' } } });
-const topic = values.topic ?? 'bench.api.metrics';
+// A topic of its own on a real broker (deleted at the end), so runs never add up.
+const topic = values.topic ?? `bench.api.${Date.now().toString(36)}.metrics`;
 let backend: LogBackend = countingBackend();
 if (values.kafka) {
   const config = loadConfig({ env: { KAFKA_BROKERS: values.kafka, KAFKA_REPLICATION_FACTOR: '1' } });
@@ -69,6 +70,7 @@ process.once('SIGTERM', async () => {
   await app.close();
   await sink.close();
   process.stdout.write(`WRITTEN ${sink.written}\n`);
+  if (values.kafka) await backend.admin().deleteTopics([topic]);
   await backend.close?.();
   process.exit(0);
 });

@@ -22,12 +22,12 @@ export const API_GOALS = Object.freeze({ requestsPerSec: 5000, p99Ms: 50, errors
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const USAGE =
-  'usage: npm run bench:api -- [--out FILE] [--duration SECONDS] [--connections N] [--warmup SECONDS] [--kafka BROKERS] [--node-options FLAGS]';
+  'usage: npm run bench:api -- [--out FILE] [--duration SECONDS] [--connections N] [--warmup SECONDS] [--kafka BROKERS] [--node-options=FLAGS]';
 
 /**
- * V8 flags of the API process. A 32 MiB young generation makes the many short-lived objects of each
- * request (parsed JSON, validated points, records) die in fewer, cheaper scavenges: about a third less CPU
- * per request here. docs/api.md recommends it for API processes.
+ * V8 flags of the API process (`--node-options=…` replaces them). A 32 MiB young generation makes the many
+ * short-lived objects of each request (parsed JSON, validated points, records) die in fewer scavenges;
+ * see docs/api.md for what it changed here.
  */
 export const DEFAULT_API_NODE_OPTIONS = '--max-semi-space-size=32';
 
