@@ -77,9 +77,6 @@ const page = <T extends z.ZodType>(item: T) =>
       .meta({ description: 'Pass as cursor for the next page; null on the last' }),
   });
 
-const severities = (list: readonly string[] | undefined) =>
-  list as ('low' | 'medium' | 'high' | 'critical')[] | undefined;
-
 /**
  * `GET /api/v1/anomalies`, `GET /api/v1/incidents`, `GET /api/v1/incidents/:id` (viewer) and
  * `POST /api/v1/incidents/:id/feedback` (operator).
@@ -104,7 +101,7 @@ export function registerIncidentRoutes(
         series: q.series,
         service: q.service,
         incidentId: q.incidentId,
-        severities: severities(q.severity),
+        severities: q.severity,
         statuses: q.status,
         limit: q.limit,
         cursor: q.cursor ?? null,
@@ -126,7 +123,7 @@ export function registerIncidentRoutes(
         toMs: q.to,
         series: q.series,
         service: q.service,
-        severities: severities(q.severity),
+        severities: q.severity,
         statuses: q.status,
         limit: q.limit,
         cursor: q.cursor ?? null,
