@@ -34,6 +34,7 @@ interface RunFlags extends GlobalFlags {
   readonly follow?: boolean;
   readonly createTopics: boolean;
   readonly metricsPort?: string;
+  readonly metricsHost: string;
   readonly statsIntervalMs: string;
   readonly api: boolean;
 }
@@ -77,7 +78,12 @@ export function registerRunCommand(program: Command): void {
     .option('--no-follow', 'exit after the demo summary')
     .option('--no-api', 'run all: do not serve the REST API')
     .option('--no-create-topics', 'do not create missing topics at startup')
-    .option('--metrics-port <port>', 'serve Prometheus metrics on 127.0.0.1:<port>/metrics')
+    .option('--metrics-port <port>', 'serve Prometheus metrics on <metrics-host>:<port>/metrics')
+    .option(
+      '--metrics-host <address>',
+      'address the metrics server listens on (0.0.0.0 in a container, so Prometheus can scrape it)',
+      '127.0.0.1',
+    )
     .option('--stats-interval-ms <ms>', 'log throughput and lag this often', '10000')
     .addHelpText(
       'after',
@@ -159,7 +165,11 @@ Examples:
       let api: ApiServer | undefined;
       try {
         if (flags.metricsPort) {
-          metricsServer = await serveMetrics(registry, positiveInt('--metrics-port', flags.metricsPort));
+          metricsServer = await serveMetrics(
+            registry,
+            positiveInt('--metrics-port', flags.metricsPort),
+            flags.metricsHost,
+          );
         }
         if (resources) api = await startApi(context, resources, registry, demo);
       } catch (error) {
