@@ -142,25 +142,6 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
     },
   },
   {
-    version: 4,
-    name: 'incident_feedback (operator verdicts given through the API)',
-    async up(tx) {
-      await tx.exec(`
-CREATE TABLE incident_feedback (
-  id             bigserial PRIMARY KEY,
-  incident_id    text NOT NULL,
-  verdict        text NOT NULL CHECK (verdict IN ('confirmed', 'corrected', 'false-positive')),
-  root_cause     text,
-  note           text,
-  actor          text NOT NULL,
-  at             timestamptz NOT NULL,
-  memory_outcome text NOT NULL
-);
-CREATE INDEX incident_feedback_incident_idx ON incident_feedback (incident_id, at, id);`);
-      return 'created';
-    },
-  },
-  {
     version: 3,
     name: 'api_keys (hashed API keys with roles) and the audit_log columns of the API',
     async up(tx) {
@@ -187,6 +168,25 @@ ALTER TABLE audit_log
   ADD COLUMN request_id  text,
   ADD COLUMN client_ip   text;
 CREATE INDEX audit_log_actor_idx ON audit_log (actor, at);`);
+      return 'created';
+    },
+  },
+  {
+    version: 4,
+    name: 'incident_feedback (operator verdicts given through the API)',
+    async up(tx) {
+      await tx.exec(`
+CREATE TABLE incident_feedback (
+  id             bigserial PRIMARY KEY,
+  incident_id    text NOT NULL,
+  verdict        text NOT NULL CHECK (verdict IN ('confirmed', 'corrected', 'false-positive')),
+  root_cause     text,
+  note           text,
+  actor          text NOT NULL,
+  at             timestamptz NOT NULL,
+  memory_outcome text NOT NULL
+);
+CREATE INDEX incident_feedback_incident_idx ON incident_feedback (incident_id, at, id);`);
       return 'created';
     },
   },
