@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import { registerUi } from '../ui/register-ui.js';
 import type { ApiDeps } from './api-deps.js';
 import { installErrorHandlers } from './error-handler.js';
 import { addRequestMetrics } from './request-metrics.js';
@@ -103,5 +104,7 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
   await app.register(swaggerUi, { routePrefix: DOCS_PREFIX });
   for (const plugin of options.plugins ?? []) await plugin(app as unknown as FastifyInstance);
   registerApiRoutes(app, deps);
+  // The web UI's pages are public; the data routes they call keep their roles.
+  await app.register(registerUi);
   return app;
 }

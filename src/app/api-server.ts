@@ -9,6 +9,7 @@ import type { ApiInstance } from '../api/zod-schemas.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { LogBackend } from '../consumers/log-port.js';
 import { apiReadinessChecks } from './api-readiness.js';
+import { apiSecurity } from './api-security.js';
 import type { ApiResources } from './api-resources.js';
 import type { Codecs } from './codecs.js';
 import { closeOnce } from './pipeline-stage.js';
@@ -23,7 +24,7 @@ export interface ApiServerDeps {
   readonly resources: ApiResources;
   /** Served at `/metrics` (stage metrics); the API's request metrics are added to it. */
   readonly registry: Registry;
-  /** Installed before the routes (authentication). */
+  /** Installed before the routes, after the security layer (which is always installed). */
   readonly plugins?: readonly ApiPlugin[];
   readonly clock?: () => number;
 }
@@ -33,6 +34,11 @@ export interface ApiServer {
   readonly app: ApiInstance;
   /** `http://<host>:<port>` as configured (the bound port when `api.port` is 0). */
   readonly url: string;
+  /**
+   * The admin API key created at startup on the embedded default, where the key table lives in memory
+   * (show it once); null when keys already existed or live in a database `vigil keys` can reach.
+   */
+  readonly createdKey: string | null;
   /** Stops accepting requests, lets the ones in flight finish, then flushes the ingest producer. Idempotent. */
   close(): Promise<void>;
 }
@@ -51,6 +57,7 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     ? (record: IngestRecord) => codecs.eventEncoder.encode(topic, 'MetricPoint', record.point)
     : (record: IngestRecord) => singleObject(record.point);
   const sink = await openLogMetricsSink({ backend, topic, encode });
+  const security = apiSecurity(config, resources.storeClient);
   let app: ApiInstance | undefined;
   try {
     app = await buildApp(
@@ -76,7 +83,7 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
         clock: deps.clock ?? Date.now,
         logger,
       },
-      { plugins: deps.plugins ?? [] },
+      { plugins: [security.plugin, ...(deps.plugins ?? [])] },
     );
     await app.listen({ port: config.api.port, host: config.api.host });
   } catch (error) {
@@ -90,6 +97,7 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   return {
     app: listening,
     url: `http://${config.api.host.includes(':') ? `[${config.api.host}]` : config.api.host}:${port}`,
+    createdKey: security.setup()?.createdKey?.key ?? null,
     close: closeOnce([() => listening.close(), () => sink.close()]),
   };
 }

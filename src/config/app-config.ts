@@ -10,6 +10,7 @@ import {
   reasonSettingsSchema,
 } from '../agents/reason/reason-settings.js';
 import { type ApiSettings, apiSettingsSchema } from '../api/api-settings.js';
+import { type AuthSecrets, readAuthSecrets } from '../api/security/auth-settings.js';
 import { ConfigError } from '../errors.js';
 import {
   TRACING_ENVIRONMENT_VARIABLES,
@@ -198,6 +199,8 @@ export interface AppConfig {
   readonly secrets: {
     /** Value of the variable named by `reason.llm.apiKeyEnv`, if set. */
     readonly llmApiKey: string | undefined;
+    /** The JWT key `api.auth.jwt` names (secret or public key), read from its variable. */
+    readonly apiAuth: AuthSecrets;
   };
 }
 
@@ -502,6 +505,6 @@ export function loadConfig(options: LoadConfigOptions): AppConfig {
     storage: c.storage,
     api: c.api,
     tracing: c.tracing,
-    secrets: { llmApiKey: env[reason.llm.apiKeyEnv] || undefined },
+    secrets: { llmApiKey: env[reason.llm.apiKeyEnv] || undefined, apiAuth: readAuthSecrets(c.api.auth, env) },
   });
 }

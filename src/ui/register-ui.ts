@@ -82,16 +82,18 @@ export async function registerUi(app: FastifyInstance, options: UiOptions = {}):
       reply.header('cache-control', 'no-cache');
     });
     const config = { role: 'public' } as const;
+    // Pages and assets, not API: kept out of the OpenAPI document.
+    const schema = { hide: true };
     const page = (file: string) => (_request: unknown, reply: FastifyReply) =>
       reply.sendFile(file, staticDir);
-    scope.get('/', { config }, page('index.html'));
-    scope.get(UI_PREFIX, { config }, page('index.html'));
+    scope.get('/', { config, schema }, page('index.html'));
+    scope.get(UI_PREFIX, { config, schema }, page('index.html'));
     for (const file of UPLOT_FILES) {
-      scope.get(`${UI_PREFIX}vendor/${file}`, { config }, (_request, reply) =>
+      scope.get(`${UI_PREFIX}vendor/${file}`, { config, schema }, (_request, reply) =>
         reply.sendFile(file, uplotDir),
       );
     }
-    scope.get<{ Params: { '*': string } }>(`${UI_PREFIX}*`, { config }, (request, reply) =>
+    scope.get<{ Params: { '*': string } }>(`${UI_PREFIX}*`, { config, schema }, (request, reply) =>
       reply.sendFile(request.params['*'], staticDir),
     );
   });

@@ -37,6 +37,23 @@ describe('startApiServer on the embedded default (no servers)', () => {
     await backend?.close();
   });
 
+  const auth = () => ({ authorization: `Bearer ${server.createdKey}` });
+
+  it('creates an admin key on the in-memory key table and refuses calls without it', async () => {
+    expect(server.createdKey).toMatch(/^vgl_/);
+    const anonymous = await fetch(`${server.url}/api/v1/incidents`);
+    expect(anonymous.status).toBe(401);
+    const keyed = await fetch(`${server.url}/api/v1/incidents`, { headers: auth() });
+    expect(keyed.status).toBe(200);
+    expect((await fetch(`${server.url}/api/v1/health/live`)).status).toBe(200);
+  });
+
+  it('serves the web UI pages without a key', async () => {
+    const page = await fetch(`${server.url}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+  });
+
   it('listens on a real port: ingest lands on the metrics topic and reads back as a series', async () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const t0 = Date.now() - 60_000;
@@ -47,12 +64,12 @@ describe('startApiServer on the embedded default (no servers)', () => {
     }));
     const ingest = await fetch(`${server.url}/api/v1/metrics`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...auth() },
       body: JSON.stringify({ points }),
     });
     expect(ingest.status).toBe(202);
     expect(ingest.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
-    const read = await fetch(`${server.url}/api/v1/series/points?series=shop.latency`);
+    const read = await fetch(`${server.url}/api/v1/series/points?series=shop.latency`, { headers: auth() });
     const body = (await read.json()) as { points: Array<{ value: number }> };
     expect(body.points.map((p) => p.value)).toEqual([0, 1, 2, 3, 4]);
   });
@@ -72,7 +89,7 @@ describe('startApiServer on the embedded default (no servers)', () => {
     await resources.store.recordHypothesisEvent(hypothesisEvent({ incidentId: 'inc-model' }));
     const response = await fetch(`${server.url}/api/v1/incidents/inc-model/feedback`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...auth() },
       body: JSON.stringify({ verdict: 'confirmed' }),
     });
     expect(response.status).toBe(503);

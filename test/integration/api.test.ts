@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import pg from 'pg';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueApiKey } from '../../src/api/security/issue-api-key.js';
 import { type ApiResources, openApiResources } from '../../src/app/api-resources.js';
 import { type ApiServer, startApiServer } from '../../src/app/api-server.js';
 import { createCodecs } from '../../src/app/codecs.js';
@@ -11,6 +12,7 @@ import { pipelineTopicSpecs } from '../../src/app/pipeline-topics.js';
 import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
 import type { LogBackend } from '../../src/consumers/log-port.js';
 import { silentLogger } from '../../src/observability/logger.js';
+import { createSqlApiKeyStore } from '../../src/storage/api-key-store.js';
 import { createPgSqlClient } from '../../src/storage/pg-sql-client.js';
 import { describeIncidentQueriesContract } from '../storage/incident-queries-contract.js';
 import { integrationEnv, requireServers, uniquePrefix } from './support/servers.js';
@@ -58,12 +60,19 @@ async function startOnServers(config: AppConfig): Promise<{
   server: ApiServer;
   resources: ApiResources;
   backend: LogBackend;
+  /** Headers carrying an operator key issued on the schema's key table (as `vigil keys create` does). */
+  auth: Record<string, string>;
   close(): Promise<void>;
 }> {
   const logger = silentLogger();
   const backend = createLogBackend(config, logger);
   await backend.admin().ensureTopics(pipelineTopicSpecs(config));
   const resources = await openApiResources(config, logger, { loadModelNow: false });
+  const issued = await issueApiKey(
+    createSqlApiKeyStore(resources.storeClient),
+    { name: `it-${randomBytes(3).toString('hex')}`, role: 'operator' },
+    { now: Date.now },
+  );
   const server = await startApiServer({
     config,
     backend,
@@ -76,6 +85,7 @@ async function startOnServers(config: AppConfig): Promise<{
     server,
     resources,
     backend,
+    auth: { authorization: `Bearer ${issued.key}` },
     async close() {
       await server.close();
       await resources.close();
@@ -111,7 +121,7 @@ describe('the API on Kafka, the schema registry and PostgreSQL', () => {
     }));
     const response = await fetch(`${api.server.url}/api/v1/metrics`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...api.auth },
       body: JSON.stringify({ points }),
     });
     expect(response.status).toBe(202);
@@ -134,12 +144,19 @@ describe('the API on Kafka, the schema registry and PostgreSQL', () => {
 
     const series = await fetch(
       `${api.server.url}/api/v1/series/points?series=shop.svc1.latency&from=${t0}&to=${t0 + 100_000}`,
+      { headers: api.auth },
     );
     expect(series.status).toBe(200);
     const body = (await series.json()) as { points: Array<{ timestampMs: number }> };
     expect(body.points.map((p) => p.timestampMs)).toEqual(
       points.filter((p) => p.series === 'shop.svc1.latency').map((p) => p.timestampMs),
     );
+  });
+
+  it('refuses data routes without a key: keys live in PostgreSQL, so nothing is created at startup', async () => {
+    expect(api.server.createdKey).toBeNull();
+    expect((await fetch(`${api.server.url}/api/v1/incidents`)).status).toBe(401);
+    expect((await fetch(`${api.server.url}/api/v1/incidents`, { headers: api.auth })).status).toBe(200);
   });
 
   it('health/ready reports every dependency ok', async () => {

@@ -18,6 +18,7 @@ import {
   storedAnomalySchema,
   timelineSchema,
 } from '../schemas/event-schemas.js';
+import { describePrincipal } from '../security/principal.js';
 import type { ApiInstance } from '../zod-schemas.js';
 
 const listFilters = {
@@ -160,7 +161,10 @@ export function registerIncidentRoutes(
       response: { 201: feedbackSchema, 400: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema },
     },
     handler: async (request, reply) => {
-      const feedback = await applyIncidentFeedback(deps, request.params.id, request.body);
+      // With authentication on, the feedback is recorded as given by the caller's key or token subject.
+      const principal = request.principal;
+      const by = principal ? describePrincipal(principal) : request.body.by;
+      const feedback = await applyIncidentFeedback(deps, request.params.id, { ...request.body, by });
       return reply.code(201).send(feedback);
     },
   });

@@ -1,3 +1,4 @@
+import { startIngestTrace } from '../../observability/tracing.js';
 import type { ApiDeps } from '../api-deps.js';
 import { errorBodySchema } from '../schemas/common-schemas.js';
 import { ingestBodySchema, ingestResponseSchema } from '../schemas/metric-schemas.js';
@@ -17,7 +18,20 @@ export function registerMetricsRoutes(app: ApiInstance, deps: Pick<ApiDeps, 'met
     },
     handler: async (request, reply) => {
       const { points } = request.body;
-      await deps.metrics.send(points.map((point) => ({ point })));
+      // Starts (or continues, from the caller's traceparent) the trace the stages carry on; with tracing
+      // off its headers are empty and nothing is allocated per point.
+      const ingest = startIngestTrace({
+        incoming: request.headers,
+        attributes: { 'vigil.points': points.length },
+      });
+      const headers = Object.keys(ingest.headers).length > 0 ? ingest.headers : undefined;
+      try {
+        await deps.metrics.send(points.map((point) => (headers ? { point, headers } : { point })));
+        ingest.end();
+      } catch (error) {
+        ingest.end(error);
+        throw error;
+      }
       return reply.code(202).send({ accepted: points.length });
     },
   });

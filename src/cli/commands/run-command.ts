@@ -254,7 +254,12 @@ async function startApi(
 ): Promise<ApiServer | undefined> {
   try {
     const api = await startApiServer({ ...context, resources, registry });
-    say(`API: ${api.url} (docs ${api.url}/docs, incidents ${api.url}/api/v1/incidents)`);
+    say(`API: ${api.url} (web UI ${api.url}/, docs ${api.url}/docs, incidents ${api.url}/api/v1/incidents)`);
+    if (api.createdKey) {
+      say(
+        `  admin API key for this run (the key table is in memory; paste it in the web UI, or send it as Authorization: Bearer …): ${api.createdKey}`,
+      );
+    }
     return api;
   } catch (error) {
     if (!demo) throw error;

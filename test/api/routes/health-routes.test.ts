@@ -135,6 +135,12 @@ describe('/metrics, the OpenAPI document, the docs page, unknown routes and role
       'POST /api/v1/incidents/:id/feedback': 'operator',
       'GET /api/v1/series/points': 'viewer',
       'GET /api/v1/openapi.json': 'public',
+      // The web UI's pages and assets (the data routes they call keep their roles).
+      'GET /': 'public',
+      'GET /ui/': 'public',
+      'GET /ui/vendor/uPlot.esm.js': 'public',
+      'GET /ui/vendor/uPlot.min.css': 'public',
+      'GET /ui/*': 'public',
     });
   });
 

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ApiPlugin } from '../../../src/api/build-app.js';
 import type { Severity } from '../../../src/model/anomaly-event.js';
 import type { IncidentStatus, QueryableIncidentStore } from '../../../src/storage/incident-store.js';
 import type { SqlClient } from '../../../src/storage/sql-client.js';
@@ -217,6 +218,28 @@ describe('POST /api/v1/incidents/:id/feedback', () => {
     });
     const timeline = await get('/api/v1/incidents/inc-1');
     expect(timeline.json().feedback).toEqual([response.json()]);
+  });
+
+  it('records the authenticated caller as the author, whatever the body says', async () => {
+    await seed();
+    const asOperatorKey: ApiPlugin = (instance) => {
+      instance.decorateRequest('principal', null);
+      instance.addHook('onRequest', async (request) => {
+        request.principal = { kind: 'api-key', id: '0123456789ab', name: 'ops', role: 'operator' };
+      });
+    };
+    const keyed = await apiFixture({ store }, [asOperatorKey]);
+    try {
+      const response = await keyed.app.inject({
+        method: 'POST',
+        url: '/api/v1/incidents/inc-1/feedback',
+        payload: { verdict: 'false-positive', by: 'someone else' },
+      });
+      expect(response.statusCode).toBe(201);
+      expect(response.json().by).toBe('API key "ops" (0123456789ab)');
+    } finally {
+      await keyed.close();
+    }
   });
 
   it('correcting needs the root cause and remembers the corrected one', async () => {

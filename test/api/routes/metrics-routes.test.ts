@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createMetricDecoder, loadSchemaCatalog } from '../../../src/codec/index.js';
 import type { LogRecord } from '../../../src/consumers/log-port.js';
 import { partitionForKey } from '../../../src/consumers/partitioner.js';
+import { captureSpans, parseTraceparent, traceparent } from '../../support/span-capture.js';
 import { type ApiFixture, apiFixture, METRICS_TOPIC, NOW_MS } from '../support/api-fixture.js';
 
 let fixture: ApiFixture;
@@ -164,5 +165,41 @@ describe('POST /api/v1/metrics', () => {
     });
     expect(response.body).not.toContain('secret');
     expect(response.body).not.toContain('at ');
+  });
+});
+
+describe('POST /api/v1/metrics with tracing', () => {
+  it('continues the caller trace: every record carries a traceparent of the ingest span, child of the caller', async () => {
+    const capture = captureSpans();
+    try {
+      fixture = await apiFixture();
+      const caller = traceparent('4bf92f3577b34da6a3ce929d0e0e4736', '00f067aa0ba902b7');
+      const response = await fixture.app.inject({
+        method: 'POST',
+        url: '/api/v1/metrics',
+        headers: { traceparent: caller },
+        payload: { points: [point('orders.latency', 0), point('orders.latency', 1)] },
+      });
+      expect(response.statusCode).toBe(202);
+      const [ingest] = capture.spans();
+      expect(ingest?.parentSpanContext?.spanId).toBe('00f067aa0ba902b7');
+      const records = await topicRecords(fixture);
+      expect(records).toHaveLength(2);
+      for (const record of records) {
+        const header = parseTraceparent(String(record.headers.traceparent));
+        expect(header.traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+        expect(header.spanId).toBe(ingest!.spanContext().spanId);
+      }
+    } finally {
+      await capture.tracing.shutdown();
+    }
+  });
+
+  it('writes no trace headers when tracing is off', async () => {
+    fixture = await apiFixture();
+    const response = await post(fixture, { points: [point('orders.latency', 0)] });
+    expect(response.statusCode).toBe(202);
+    const [record] = await topicRecords(fixture);
+    expect(record?.headers.traceparent).toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@ import { Registry } from 'prom-client';
 import type { z } from 'zod';
 import type { ApiDeps, ReadinessCheck } from '../../../src/api/api-deps.js';
 import { type ApiSettings, DEFAULT_API_SETTINGS } from '../../../src/api/api-settings.js';
-import { buildApp } from '../../../src/api/build-app.js';
+import { type ApiPlugin, buildApp } from '../../../src/api/build-app.js';
 import { type LogMetricsSink, openLogMetricsSink } from '../../../src/api/log-metrics-sink.js';
 import { createLogSeriesReader } from '../../../src/api/log-series-reader.js';
 import type { ApiInstance } from '../../../src/api/zod-schemas.js';
@@ -66,7 +66,10 @@ const unusedStore: ApiDeps['store'] = {
  * reader reads it back), the real incident memory on a hash embedder and a map vector store, an empty
  * store unless one is given, two passing readiness checks, a fresh registry and {@link NOW_MS}.
  */
-export async function apiFixture(overrides: DepsOverrides = {}): Promise<ApiFixture> {
+export async function apiFixture(
+  overrides: DepsOverrides = {},
+  extraPlugins: readonly ApiPlugin[] = [],
+): Promise<ApiFixture> {
   const backend = new MemoryLogBackend();
   await backend.admin().ensureTopics([{ name: METRICS_TOPIC, partitions: 3 }]);
   const catalog = loadSchemaCatalog();
@@ -101,6 +104,7 @@ export async function apiFixture(overrides: DepsOverrides = {}): Promise<ApiFixt
     },
     {
       plugins: [
+        ...extraPlugins,
         (instance) =>
           instance.addHook('onRoute', (route: RouteOptions) => {
             const methods = Array.isArray(route.method) ? route.method : [route.method];
