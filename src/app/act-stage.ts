@@ -127,7 +127,9 @@ export async function createActStage(deps: ActStageDeps): Promise<ActStage> {
       };
     } else {
       if (target.kind === 'pglite' && target.dataDir) mkdirSync(target.dataDir, { recursive: true });
-      raw = (await openIncidentStore(target)).store;
+      const opened = await openIncidentStore(target);
+      raw = opened.store;
+      if (opened.client.pool) metrics?.dependencies.watchPool('incident-store', opened.client.pool);
     }
   } catch (error) {
     stopNotifiers();

@@ -47,6 +47,7 @@ export function createPgSqlClient(options: PgSqlClientOptions): SqlClient {
   let closed = false;
   return {
     kind: 'postgres',
+    pool,
     query: async <R>(sql: string, params: readonly unknown[] = []) =>
       (await pool.query(sql, params as unknown[])).rows as R[],
     exec: async (sql) => {

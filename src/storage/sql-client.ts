@@ -13,4 +13,15 @@ export interface SqlClient {
   transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T>;
   /** Closes the connection(s) (idempotent). */
   close(): Promise<void>;
+  /** Live counts of the connection pool, when there is one (PostgreSQL), for the pool metrics. */
+  readonly pool?: SqlPoolStats;
+}
+
+/** Connection pool counts, read live (a `pg.Pool` has exactly these). */
+export interface SqlPoolStats {
+  readonly totalCount: number;
+  readonly idleCount: number;
+  /** Queries waiting for a connection: non-zero means every connection is busy. */
+  readonly waitingCount: number;
+  readonly options?: { readonly max?: number | undefined };
 }

@@ -48,6 +48,21 @@ describeIncidentStoreContract('PostgreSQL through pg', async () => {
 });
 
 describe('PostgreSQL specifics', () => {
+  it('exposes live pool counts for the pool metrics (busy connections while a query runs)', async () => {
+    const client = createPgSqlClient({ connectionString: DATABASE_URL, maxConnections: 2 });
+    try {
+      expect(client.pool?.options?.max).toBe(2);
+      const slow = client.query('SELECT pg_sleep(0.3)');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(client.pool!.totalCount - client.pool!.idleCount).toBe(1);
+      await slow;
+      expect(client.pool!.idleCount).toBe(client.pool!.totalCount);
+      expect(client.pool!.waitingCount).toBe(0);
+    } finally {
+      await client.close();
+    }
+  });
+
   it('two processes migrating the same database at once apply each migration exactly once', async () => {
     const schema = await freshSchema();
     const a = createPgSqlClient({ connectionString: DATABASE_URL, schema });

@@ -146,6 +146,8 @@ Examples:
           resources = await openApiResources(config, context.logger, {
             loadModelNow: stages.includes('memory'),
           });
+          const pool = resources.storeClient.pool;
+          if (pool) metrics.dependencies.watchPool('incident-store', pool);
         }
         pipeline = await buildPipeline({
           ...context,
