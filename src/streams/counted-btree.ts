@@ -39,6 +39,14 @@ const COUNT = 1 + FAN_MAX;
 const SEP_SLOT = 1 + 2 * FAN_MAX;
 const STRIDE = 1 + 3 * FAN_MAX;
 
+// The hot methods (insert, remove, replace and its leaf helpers, selectPairs3, descend, findChild) write the
+// layout constants above as literals, e.g. `32 /* LEAF_MAX */`: V8 does not constant-fold module-level
+// constants, so each named use there would cost a load and a check on every point. This keeps them in step.
+if (LEAF_MAX !== 32 || LEAF_MIN !== 10 || FAN_MAX !== 16 || CHILD !== 1 || COUNT !== 17 || SEP_SLOT !== 33) {
+  throw new Error('counted-btree: update the literal layout constants in the hot methods');
+}
+if (STRIDE !== 49) throw new Error('counted-btree: update the literal layout constants in the hot methods');
+
 type SlotArray = Uint8Array | Uint16Array | Uint32Array;
 type IndexArray = Uint16Array | Int32Array;
 
@@ -176,36 +184,38 @@ export class CountedBTree {
     const ix = this.ix;
     const f64 = this.f64;
     const v = f64[id] as number;
-    if (ix[this.root * STRIDE] === FAN_MAX) {
+    if (ix[this.root * 49 /* STRIDE */] === 16 /* FAN_MAX */) {
       const top = this.allocNode();
-      const t = top * STRIDE;
+      const t = top * 49 /* STRIDE */;
       ix[t] = 1;
-      ix[t + CHILD] = this.root;
-      ix[t + COUNT] = this.total;
+      ix[t + 1 /* CHILD */] = this.root;
+      ix[t + 17 /* COUNT */] = this.total;
       this.root = top;
       this.height++;
       this.splitChild(top, 0, false);
     }
     let node = this.root;
     for (let level = this.height; level >= 1; level--) {
-      const base = node * STRIDE;
+      const base = node * 49 /* STRIDE */;
       let i = this.findChild(node, v, id);
       const childIsLeaf = level === 1;
-      const c = ix[base + CHILD + i] as number;
-      const full = childIsLeaf ? ix[this.leafSizeBase + c] === LEAF_MAX : ix[c * STRIDE] === FAN_MAX;
+      const c = ix[base + 1 /* CHILD */ + i] as number;
+      const full = childIsLeaf
+        ? ix[this.leafSizeBase + c] === 32 /* LEAF_MAX */
+        : ix[c * 49 /* STRIDE */] === 16 /* FAN_MAX */;
       if (full) {
         this.splitChild(node, i, childIsLeaf);
-        const sv = f64[this.sepBase + node * FAN_MAX + i + 1] as number;
-        if (v > sv || (v === sv && id >= (ix[base + SEP_SLOT + i + 1] as number))) i++;
+        const sv = f64[this.sepBase + node * 16 /* FAN_MAX */ + i + 1] as number;
+        if (v > sv || (v === sv && id >= (ix[base + 33 /* SEP_SLOT */ + i + 1] as number))) i++;
       }
-      ix[base + COUNT + i] = (ix[base + COUNT + i] as number) + 1;
-      node = ix[base + CHILD + i] as number;
+      ix[base + 17 /* COUNT */ + i] = (ix[base + 17 /* COUNT */ + i] as number) + 1;
+      node = ix[base + 1 /* CHILD */ + i] as number;
     }
     // node is a leaf with room: insert at the lower bound of (v, id).
     const leaves = this.leaves;
     const sizeAt = this.leafSizeBase + node;
     const n = ix[sizeAt] as number;
-    const l0 = node * LEAF_MAX;
+    const l0 = node * 32 /* LEAF_MAX */;
     let lo = 0;
     let hi = n;
     while (lo < hi) {
@@ -230,20 +240,21 @@ export class CountedBTree {
     const v = f64[id] as number;
     let node = this.root;
     for (let level = this.height; level >= 1; level--) {
-      const base = node * STRIDE;
+      const base = node * 49 /* STRIDE */;
       let i = this.findChild(node, v, id);
       if ((ix[base] as number) > 1) {
-        const c = ix[base + CHILD + i] as number;
-        const minimal = level === 1 ? ix[this.leafSizeBase + c] === LEAF_MIN : ix[c * STRIDE] === FAN_MIN;
+        const c = ix[base + 1 /* CHILD */ + i] as number;
+        const minimal =
+          level === 1 ? ix[this.leafSizeBase + c] === 10 /* LEAF_MIN */ : ix[c * 49 /* STRIDE */] === FAN_MIN;
         if (minimal) i = level === 1 ? this.fixLeaf(node, i) : this.fixInternal(node, i);
       }
-      ix[base + COUNT + i] = (ix[base + COUNT + i] as number) - 1;
-      node = ix[base + CHILD + i] as number;
+      ix[base + 17 /* COUNT */ + i] = (ix[base + 17 /* COUNT */ + i] as number) - 1;
+      node = ix[base + 1 /* CHILD */ + i] as number;
     }
     const leaves = this.leaves;
     const sizeAt = this.leafSizeBase + node;
     const n = ix[sizeAt] as number;
-    const l0 = node * LEAF_MAX;
+    const l0 = node * 32 /* LEAF_MAX */;
     let lo = 0;
     let hi = n;
     while (lo < hi) {
@@ -263,12 +274,111 @@ export class CountedBTree {
     this.f0Size = 0;
     this.f1Size = 0;
     // Collapse a root left with a single internal child.
-    while (this.height > 1 && ix[this.root * STRIDE] === 1) {
+    while (this.height > 1 && ix[this.root * 49 /* STRIDE */] === 1) {
       const old = this.root;
-      this.root = ix[old * STRIDE + CHILD] as number;
+      this.root = ix[old * 49 /* STRIDE */ + 1 /* CHILD */] as number;
       this.freeNode(old);
       this.height--;
     }
+  }
+
+  /**
+   * Gives slot `id`, which must be in the tree with its value unchanged since insertion, the new value
+   * `value` (written to `f64[id]`): the same multiset as `remove(id)`, `f64[id] = value`, `insert(id)`.
+   * O(log w). A full rolling window does this once per point; with one internal level (w < 170) and
+   * when no leaf has to be split, borrowed from or merged, it is one root scan and one shift inside a leaf
+   * (or one shift in each of two leaves) instead of two descents.
+   */
+  replace(id: number, value: number): void {
+    const ix = this.ix;
+    const f64 = this.f64;
+    const old = f64[id] as number;
+    if (this.height === 1) {
+      const root = this.root;
+      const r = root * 49 /* STRIDE */;
+      const size = ix[r] as number;
+      const i = this.findChild(root, old, id);
+      const j = this.findChild(root, value, id);
+      const a = ix[r + 1 /* CHILD */ + i] as number;
+      const na = ix[this.leafSizeBase + a] as number;
+      if (i === j) {
+        this.moveWithinLeaf(a, na, id, old, value);
+        f64[id] = value;
+        this.f0Size = 0;
+        this.f1Size = 0;
+        return;
+      }
+      const b = ix[r + 1 /* CHILD */ + j] as number;
+      const nb = ix[this.leafSizeBase + b] as number;
+      if ((na > 10 /* LEAF_MIN */ || size === 1) && nb < 32 /* LEAF_MAX */) {
+        this.leafDelete(a, na, id, old);
+        ix[r + 17 /* COUNT */ + i] = (ix[r + 17 /* COUNT */ + i] as number) - 1;
+        this.leafInsert(b, nb, id, value);
+        ix[r + 17 /* COUNT */ + j] = (ix[r + 17 /* COUNT */ + j] as number) + 1;
+        f64[id] = value;
+        this.f0Size = 0;
+        this.f1Size = 0;
+        return;
+      }
+    }
+    this.remove(id);
+    f64[id] = value;
+    this.insert(id);
+  }
+
+  /** Leaf `leaf` (size n) holds `id` with value `old`: moves it to the position of value `value`. */
+  private moveWithinLeaf(leaf: number, n: number, id: number, old: number, value: number): void {
+    const leaves = this.leaves;
+    const l0 = leaf * 32 /* LEAF_MAX */;
+    const p = this.lowerBound(l0, n, old, id);
+    if (p >= n || leaves[l0 + p] !== id)
+      throw new Error(`CountedBTree.replace: slot ${id} is not in the tree`);
+    // Lower bound of the new key among all n entries (the old entry still compares as (old, id)).
+    const q = this.lowerBound(l0, n, value, id);
+    if (q > p) {
+      for (let k = l0 + p; k < l0 + q - 1; k++) leaves[k] = leaves[k + 1] as number;
+      leaves[l0 + q - 1] = id;
+    } else if (q < p) {
+      for (let k = l0 + p; k > l0 + q; k--) leaves[k] = leaves[k - 1] as number;
+      leaves[l0 + q] = id;
+    }
+  }
+
+  /** Removes `id` (value `v`) from leaf `leaf` of size n (no rebalancing). */
+  private leafDelete(leaf: number, n: number, id: number, v: number): void {
+    const leaves = this.leaves;
+    const l0 = leaf * 32 /* LEAF_MAX */;
+    const p = this.lowerBound(l0, n, v, id);
+    if (p >= n || leaves[l0 + p] !== id)
+      throw new Error(`CountedBTree.replace: slot ${id} is not in the tree`);
+    for (let k = l0 + p; k < l0 + n - 1; k++) leaves[k] = leaves[k + 1] as number;
+    this.ix[this.leafSizeBase + leaf] = n - 1;
+  }
+
+  /** Inserts `id` with value `v` into leaf `leaf` of size n < LEAF_MAX (no rebalancing). */
+  private leafInsert(leaf: number, n: number, id: number, v: number): void {
+    const leaves = this.leaves;
+    const l0 = leaf * 32 /* LEAF_MAX */;
+    const q = this.lowerBound(l0, n, v, id);
+    for (let k = l0 + n; k > l0 + q; k--) leaves[k] = leaves[k - 1] as number;
+    leaves[l0 + q] = id;
+    this.ix[this.leafSizeBase + leaf] = n + 1;
+  }
+
+  /** Index in `leaves[l0 … l0 + n)` of the first key not below `(v, id)`. */
+  private lowerBound(l0: number, n: number, v: number, id: number): number {
+    const leaves = this.leaves;
+    const f64 = this.f64;
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const e = leaves[l0 + mid] as number;
+      const ev = f64[e] as number;
+      if (ev < v || (ev === v && e < id)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   /**
@@ -323,6 +433,70 @@ export class CountedBTree {
     this.f0Base = (ix[at - FAN_MAX] as number) * LEAF_MAX;
   }
 
+  /**
+   * Writes the values at ranks `k0`, `k0 + 1`, `k1`, `k1 + 1`, `k2`, `k2 + 1` to `out[0 … 6)`, where
+   * `0 ≤ k0 ≤ k1 ≤ k2 < size` and a `k + 1` that equals `size` reads rank `k` again: the neighbours the
+   * type-7 quartiles interpolate between. One pass over the root when the tree has one internal level
+   * (always for w < 170), else six selects. Leaves finger 1 on the leaf of `k0` and finger 0 on the leaf
+   * of `k2` (the MAD search probes near Q1 and Q3). O(log w).
+   */
+  selectPairs3(k0: number, k1: number, k2: number, out: Float64Array): void {
+    const last = this.total - 1;
+    if (!(k0 >= 0 && k0 <= k1 && k1 <= k2 && k2 <= last)) {
+      throw new RangeError(`CountedBTree.selectPairs3: ranks out of range [0, ${this.total})`);
+    }
+    if (this.height !== 1) {
+      out[0] = this.select(k0);
+      out[1] = this.select(k0 < last ? k0 + 1 : k0);
+      out[2] = this.select(k1);
+      out[3] = this.select(k1 < last ? k1 + 1 : k1);
+      out[4] = this.select(k2);
+      out[5] = this.select(k2 < last ? k2 + 1 : k2);
+      return;
+    }
+    const ix = this.ix;
+    const f64 = this.f64;
+    const leaves = this.leaves;
+    // Walk the root's counts: `start` is the first rank of child `at`, `c` its count.
+    let at = this.root * 49 /* STRIDE */ + 17 /* COUNT */;
+    let start = 0;
+    let c = ix[at] as number;
+    for (let q = 0; q < 3; q++) {
+      const k = q === 0 ? k0 : q === 1 ? k1 : k2;
+      while (k - start >= c) {
+        start += c;
+        c = ix[++at] as number;
+      }
+      const base = (ix[at - 16 /* FAN_MAX */] as number) * 32 /* LEAF_MAX */;
+      const off = k - start;
+      const v = f64[leaves[base + off] as number] as number;
+      out[2 * q] = v;
+      if (q === 0) {
+        this.f1Start = start;
+        this.f1Size = c;
+        this.f1Base = base;
+      }
+      if (k === last) {
+        out[2 * q + 1] = v;
+      } else if (off + 1 < c) {
+        out[2 * q + 1] = f64[leaves[base + off + 1] as number] as number;
+      } else {
+        // k + 1 is the first rank of the next child; the walk stays where it is.
+        const next = (ix[at + 1 - 16 /* FAN_MAX */] as number) * 32 /* LEAF_MAX */;
+        out[2 * q + 1] = f64[leaves[next] as number] as number;
+        if (q === 2) {
+          this.f0Start = start + c;
+          this.f0Size = ix[at + 1] as number;
+          this.f0Base = next;
+          return;
+        }
+      }
+    }
+    this.f0Start = start;
+    this.f0Size = c;
+    this.f0Base = (ix[at - 16 /* FAN_MAX */] as number) * 32 /* LEAF_MAX */;
+  }
+
   /** {@link CountedBTree.select} without the fingers; moves finger 0 to the leaf reached. */
   private descend(k: number): number {
     if (!(k >= 0 && k < this.total)) {
@@ -332,21 +506,21 @@ export class CountedBTree {
     let node = this.root;
     let rank = k;
     for (let level = this.height; level >= 1; level--) {
-      let at = node * STRIDE + COUNT;
+      let at = node * 49 /* STRIDE */ + 17 /* COUNT */;
       let c = ix[at] as number;
       while (rank >= c) {
         rank -= c;
         c = ix[++at] as number;
       }
-      node = ix[at - FAN_MAX] as number;
+      node = ix[at - 16 /* FAN_MAX */] as number;
     }
     this.f1Start = this.f0Start;
     this.f1Size = this.f0Size;
     this.f1Base = this.f0Base;
     this.f0Start = k - rank;
     this.f0Size = ix[this.leafSizeBase + node] as number;
-    this.f0Base = node * LEAF_MAX;
-    return this.f64[this.leaves[node * LEAF_MAX + rank] as number] as number;
+    this.f0Base = node * 32 /* LEAF_MAX */;
+    return this.f64[this.leaves[node * 32 /* LEAF_MAX */ + rank] as number] as number;
   }
 
   /**
@@ -490,9 +664,9 @@ export class CountedBTree {
   private findChild(node: number, v: number, s: number): number {
     const ix = this.ix;
     const f64 = this.f64;
-    const size = ix[node * STRIDE] as number;
-    const sep = this.sepBase + node * FAN_MAX;
-    const sepSlot = node * STRIDE + SEP_SLOT;
+    const size = ix[node * 49 /* STRIDE */] as number;
+    const sep = this.sepBase + node * 16 /* FAN_MAX */;
+    const sepSlot = node * 49 /* STRIDE */ + 33 /* SEP_SLOT */;
     let i = 1;
     while (i < size) {
       const sv = f64[sep + i] as number;

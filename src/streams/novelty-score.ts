@@ -97,11 +97,12 @@ export function seasonalBin(t: number, s: NoveltyParams): number {
   return Math.min(Math.max(b, 0), s.seasonalBins - 1);
 }
 
-/** 2^b for the seasonal "bin seen" mask (bins ≤ 32, so the mask is an exact integer below 2^32). */
-const POW2 = Array.from({ length: 32 }, (_, b) => 2 ** b);
-
+/**
+ * Bit b of the seasonal "bin seen" mask. The mask is a sum of distinct powers 2^b with b < 32, an exact
+ * integer below 2^32, so `>>>` (ToUint32) reads it exactly.
+ */
 function hasBin(mask: number, b: number): boolean {
-  return (Math.floor(mask / (POW2[b] as number)) & 1) === 1;
+  return ((mask >>> b) & 1) === 1;
 }
 
 /** Distance of `x` outside [lo, hi] in units of hi − lo (the floor when the range is 0); 0 inside. */
@@ -127,6 +128,28 @@ export function noveltyScore(
   s: NoveltyParams,
   stats: Float64Array,
 ): number {
+  noveltyInto(f64, base, bin, x, s, NOVELTY_IO);
+  stats[0] = NOVELTY_IO[0] as number;
+  stats[1] = NOVELTY_IO[1] as number;
+  stats[2] = NOVELTY_IO[2] as number;
+  stats[3] = NOVELTY_IO[3] as number;
+  return NOVELTY_IO[4] as number;
+}
+
+const NOVELTY_IO = new Float64Array(5);
+
+/**
+ * {@link noveltyScore} writing the four statistics to `out[0 … 4)` and the novelty score to `out[4]`
+ * instead of returning it (a returned double is boxed when the call is not inlined).
+ */
+export function noveltyInto(
+  f64: Float64Array,
+  base: number,
+  bin: number,
+  x: number,
+  s: NoveltyParams,
+  out: Float64Array,
+): void {
   const seen = f64[base + SEEN] as number;
   let range = 0;
   let longZ = 0;
@@ -156,10 +179,10 @@ export function noveltyScore(
     const hi = f64[base + SEAS_HI] as number;
     seasonal = outsideRange(residual, lo, hi, floorOf(s, f64[base + HI] as number));
   }
-  stats[0] = range;
-  stats[1] = longZ;
-  stats[2] = level;
-  stats[3] = seasonal;
+  out[0] = range;
+  out[1] = longZ;
+  out[2] = level;
+  out[3] = seasonal;
   // The mapping is increasing in statistic / threshold: the largest score is the score of the largest ratio.
   const ratio = Math.max(
     range * s.invRangeThreshold,
@@ -167,7 +190,7 @@ export function noveltyScore(
     level * s.invLevelThreshold,
     seasonal * s.invSeasonalThreshold,
   );
-  return scoreFromStatistic(ratio, 1);
+  out[4] = scoreFromStatistic(ratio, 1);
 }
 
 /** Adds accepted point x (in seasonal bin `bin`) to the novelty state. O(1). */

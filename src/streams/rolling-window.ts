@@ -1,5 +1,12 @@
 import { CountedBTree } from './counted-btree.js';
-import { RollingMoments } from './rolling-moments.js';
+import {
+  MOMENTS_WORDS,
+  momentsAdd,
+  momentsNeedRecompute,
+  momentsRecompute,
+  momentsRemove,
+  RollingMoments,
+} from './rolling-moments.js';
 
 /**
  * A rolling window of finite values held in a ring buffer (arrival order), with the counted B+-tree over
@@ -15,12 +22,15 @@ import { RollingMoments } from './rolling-moments.js';
  *
  * Costs: add / evict O(log w) worst case (tree) + O(1) amortised for the moments (an exact O(w) recompute
  * every `capacity` removals, or when a dominant value leaves — see {@link RollingMoments}). Memory in one
- * ArrayBuffer: 8w (values) + 8w (event times, time windows only) + the tree's nodes (664 bytes at w = 128).
+ * ArrayBuffer: 8w (values) + 8w (event times, time windows only) + 40 bytes of moments + the tree's nodes
+ * (664 bytes at w = 128). The moments live in that buffer too (see `rolling-moments.ts`), so the hot path
+ * reaches every scalar of the window through one object and one contiguous block.
  */
 export class RollingWindow extends CountedBTree {
   /**
    * The window's whole storage as float64 (see {@link CountedBTree.f64}): the ring of values in
-   * `[0, capacity)`, then, for time windows, the ring of event times (ms) in `[capacity, 2·capacity)`.
+   * `[0, capacity)`, then, for time windows, the ring of event times (ms) in `[capacity, 2·capacity)`, then
+   * the moments at {@link RollingWindow.momentsBase} and the caller's words at {@link RollingWindow.extraBase}.
    */
   readonly values: Float64Array;
   private readonly withTimes: boolean;
@@ -29,14 +39,14 @@ export class RollingWindow extends CountedBTree {
    * order-statistic ring (one object, so a cold series costs one dependent cache miss less).
    */
   readonly tree: CountedBTree;
-  /** Mean / variance of the values in the window. */
-  readonly moments = new RollingMoments();
+  /** Offset in `values` of the moment scalars (see `rolling-moments.ts`). */
+  readonly momentsBase: number;
+  private momentsView: RollingMoments | null = null;
   /** Slot of the oldest arrival. */
   private head = 0;
   private count = 0;
 
-  /** @param capacity maximum number of points (≥ 1); @param withTimes keep event times (time windows). */
-  /** Offset in `values` of the caller's extra float64 words (after the times), see the constructor. */
+  /** Offset in `values` of the caller's extra float64 words (after the moments), see the constructor. */
   readonly extraBase: number;
 
   /**
@@ -47,23 +57,33 @@ export class RollingWindow extends CountedBTree {
     if (!Number.isInteger(capacity) || capacity < 1) {
       throw new RangeError(`window capacity must be a positive integer, got ${capacity}`);
     }
-    // One contiguous buffer per window: values, event times (time windows), the tree's nodes.
-    super(capacity, (withTimes ? capacity : 0) + extraF64);
-    this.extraBase = capacity + (withTimes ? capacity : 0);
+    // One contiguous buffer per window: values, event times (time windows), moments, caller words, tree.
+    super(capacity, (withTimes ? capacity : 0) + MOMENTS_WORDS + extraF64);
+    this.momentsBase = capacity + (withTimes ? capacity : 0);
+    this.extraBase = this.momentsBase + MOMENTS_WORDS;
     this.withTimes = withTimes;
     this.tree = this;
     this.values = this.f64;
   }
 
+  /** Mean / variance of the values in the window: a view over the moment words of the buffer. */
+  get moments(): RollingMoments {
+    if (this.momentsView === null) this.momentsView = new RollingMoments(this.values, this.momentsBase);
+    return this.momentsView;
+  }
+
   /** Appends a point, evicting the oldest arrival first if the window is full. Expected O(log w). */
   push(timestampMs: number, value: number): void {
-    if (this.count === this.capacity) this.evictOldest();
+    if (this.count === this.capacity) {
+      this.replaceOldest(timestampMs, value);
+      return;
+    }
     let slot = this.head + this.count;
     if (slot >= this.capacity) slot -= this.capacity;
     this.values[slot] = value;
     if (this.withTimes) this.values[this.capacity + slot] = timestampMs;
     this.insert(slot);
-    this.moments.add(value);
+    momentsAdd(this.values, this.momentsBase, value);
     this.count++;
   }
 
@@ -90,6 +110,28 @@ export class RollingWindow extends CountedBTree {
     return this.values[this.capacity + slot] as number;
   }
 
+  /**
+   * A full window's push: evicts the oldest arrival and puts the new point into its slot, with the same
+   * steps in the same order as {@link RollingWindow.evictOldest} followed by an insert (moments: remove,
+   * recompute if due, add), but one tree update ({@link CountedBTree.replace}) instead of two.
+   */
+  private replaceOldest(timestampMs: number, value: number): void {
+    const values = this.values;
+    const cap = this.capacity;
+    const m = this.momentsBase;
+    const slot = this.head;
+    const old = values[slot] as number;
+    this.head = slot + 1 === cap ? 0 : slot + 1;
+    momentsRemove(values, m, old);
+    if (momentsNeedRecompute(values, m, cap)) {
+      // The window without the evicted point: cap − 1 values from the new head (slot is not among them).
+      momentsRecompute(values, m, values, this.head, cap - 1, cap);
+    }
+    if (this.withTimes) values[cap + slot] = timestampMs;
+    this.replace(slot, value);
+    momentsAdd(values, m, value);
+  }
+
   /** Removes the oldest arrival. */
   private evictOldest(): void {
     const slot = this.head;
@@ -97,9 +139,11 @@ export class RollingWindow extends CountedBTree {
     this.remove(slot);
     this.count--;
     this.head = slot + 1 === this.capacity ? 0 : slot + 1;
-    this.moments.remove(value);
-    if (this.moments.needsRecompute(this.capacity)) {
-      this.moments.recompute(this.values, this.head, this.count, this.capacity);
+    const values = this.values;
+    const m = this.momentsBase;
+    momentsRemove(values, m, value);
+    if (momentsNeedRecompute(values, m, this.capacity)) {
+      momentsRecompute(values, m, values, this.head, this.count, this.capacity);
     }
   }
 }

@@ -1,49 +1,31 @@
 import { VigilError } from '../errors.js';
-import type { DetectorReading, Direction, WindowBaseline } from '../model/anomaly-event.js';
+import type { Direction } from '../model/anomaly-event.js';
 import { type DetectorConfig, windowCapacity } from './detector-config.js';
 import {
   type NoveltyParams,
   noveltyAccept,
+  noveltyInto,
   noveltyParams,
-  noveltyScore,
   noveltyWords,
   PROFILE,
   seasonalBin,
 } from './novelty-score.js';
+import { EvaluationRecord, type PointEvaluation } from './point-evaluation.js';
 import { fenceScale, robustSigma, scaleFloor } from './robust-scale.js';
+import {
+  M_M2,
+  M_MEAN,
+  M_PEAK,
+  M_REMOVALS,
+  momentsRecompute,
+  momentsSampleVariance,
+} from './rolling-moments.js';
 import { RollingWindow } from './rolling-window.js';
 import { kthLargest, scoreFromStatistic } from './score-mapping.js';
 import { assertSeriesState, SERIES_STATE_VERSION, type SeriesDetectorState } from './series-state.js';
-import { type MadSearchHint, medianAbsoluteDeviation, quartiles } from './window-quantiles.js';
+import { madInto, quartiles } from './window-quantiles.js';
 
-/** The verdict on one point, computed against the window as it was before the point. */
-export interface PointEvaluation {
-  /** Event time of the point (ms since the epoch). */
-  readonly timestampMs: number;
-  /** The point's value (−0 is normalised to 0). */
-  readonly value: number;
-  /** True when the window held at least `warmupPoints` points before this one. */
-  readonly warm: boolean;
-  /** True when the point was older than the newest event time by more than `allowedLatenessMs`. */
-  readonly late: boolean;
-  /**
-   * Score in [0, 1]: the novelty score once the series has `novelty.learningPoints` accepted points (and
-   * novelty is enabled), else the `combine.quorum`-th largest detector score.
-   */
-  readonly score: number;
-  /**
-   * The live decision: `warm`, and the quorum score (the `combine.quorum`-th largest detector score) is
-   * ≥ `combine.threshold`, and — once novelty has learned — the novelty score is ≥ `novelty.threshold`.
-   * So a live anomaly is a point the point detectors flag that is also new for the series.
-   */
-  readonly anomalous: boolean;
-  /** Sign of value − median, falling back to value − mean on a tie; `up` when both are 0. */
-  readonly direction: Direction;
-  /** One reading per enabled detector, in the order zscore, robust_z, iqr, ewma. */
-  readonly readings: readonly DetectorReading[];
-  /** Summary of the window before the point (all zeros with count 0 for an empty window). */
-  readonly baseline: WindowBaseline;
-}
+export type { PointEvaluation } from './point-evaluation.js';
 
 /**
  * Online anomaly detector for one time series. Pure and deterministic: no clock, no randomness, no I/O.
@@ -51,8 +33,9 @@ export interface PointEvaluation {
  * Per point: O(log w) worst case for the window update and the quartiles, O(log w) for the MAD when its
  * search hint is close (the common case) and O(log² w) at worst, amortised O(1) for the moments (w = window
  * size; see docs/adr/0002-order-statistics.md).
- * `update` allocates the returned evaluation (about ten small objects); `updateScore` performs the same
- * state transition without allocating.
+ * `update` allocates the returned evaluation (one object and one array of numbers; the `readings` and
+ * `baseline` objects are built when first read); `updateScore` performs the same state transition without
+ * allocating.
  */
 export interface SeriesDetector {
   /**
@@ -89,9 +72,18 @@ const NOVELTY_ACTIVE = 18; // 1 when the score is the novelty score
 const OUT = new Float64Array(19);
 const ENABLED_SCORES = new Float64Array(4);
 const QUARTILES = new Float64Array(3);
-/** Novelty statistics of the last point (range, long z, level, seasonal). */
-const NOVELTY_STATS = new Float64Array(4);
-const NAMES = ['zscore', 'robust_z', 'iqr', 'ewma'] as const;
+/** Median in, MAD out (see madInto). */
+const MAD_IO = new Float64Array(2);
+/** Novelty statistics of the last point (range, long z, level, seasonal) and the novelty score. */
+const NOVELTY_OUT = new Float64Array(5);
+
+// The detector's own scalars, in its window buffer after the moments (see RollingWindow.extraBase); the
+// novelty words follow them. Kept there rather than in fields: a double field is a separate heap box, and
+// with thousands of series every box is one more cache miss per point.
+const NEWEST_MS = 0;
+const EWMA_MEAN = 1;
+const EWMA_VARIANCE = 2;
+const SCALARS = 3;
 
 /**
  * The config as the hot path reads it. Shared by every detector built from an equal config (one per
@@ -109,6 +101,8 @@ class DetectorSettings {
   readonly thresholds: readonly [number, number, number, number];
   readonly alpha: number;
   readonly quorum: number;
+  /** All four detectors on and quorum exactly 2 (the defaults): the quorum score is the second largest. */
+  readonly allFourQuorumTwo: boolean;
   readonly combineThreshold: number;
   readonly floorRelative: number;
   readonly floorAbsolute: number;
@@ -140,6 +134,7 @@ class DetectorSettings {
     ];
     this.alpha = config.ewma.alpha;
     this.quorum = config.combine.quorum;
+    this.allFourQuorumTwo = this.enabledList.length === 4 && this.quorum === 2;
     this.combineThreshold = config.combine.threshold;
     this.floorRelative = config.scaleFloor.relative;
     this.floorAbsolute = config.scaleFloor.absolute;
@@ -200,14 +195,14 @@ function settingsFor(config: DetectorConfig): DetectorSettings {
   return settings;
 }
 
-class RollingSeriesDetector implements SeriesDetector {
+class RollingSeriesDetector extends RollingWindow implements SeriesDetector {
   private readonly s: DetectorSettings;
-  private readonly window: RollingWindow;
+  /** Offset of the detector scalars (NEWEST_MS …) in the window buffer. */
+  private readonly scalars: number;
+  /** Offset of the novelty words in the window buffer. */
+  private readonly nov: number;
   private hasNewest = false;
-  private newestMs = 0;
   private ewmaInitialized = false;
-  private ewmaMean = 0;
-  private ewmaVariance = 0;
   /**
    * Where the previous MAD search ended (the detector is its own {@link MadSearchHint}: one object less
    * to miss in cache); speeds up the next search, never changes a result.
@@ -216,116 +211,86 @@ class RollingSeriesDetector implements SeriesDetector {
   /** Seasonal bin of the point being processed (set by evaluate, read by accept). */
   private bin = 0;
 
-  constructor(config: DetectorConfig) {
-    this.s = settingsFor(config);
-    this.window = new RollingWindow(this.s.capacity, this.s.isTime, this.s.noveltyWords);
-  }
-
-  get size(): number {
-    return this.window.size;
+  /**
+   * The detector is its own rolling window (and order-statistic tree): one object per series, whose
+   * buffer also holds the moments, the detector scalars and the novelty state.
+   */
+  constructor(settings: DetectorSettings) {
+    super(settings.capacity, settings.isTime, SCALARS + settings.noveltyWords);
+    this.s = settings;
+    this.scalars = this.extraBase;
+    this.nov = this.extraBase + SCALARS;
   }
 
   update(timestampMs: number, value: number): PointEvaluation {
     const x = value === 0 ? 0 : value;
     const late = this.prepare(timestampMs, x);
-    const n = this.window.size;
+    const n = this.size;
     const score = this.evaluate(timestampMs, x);
     const warm = n >= this.s.warmup;
-    const readings = this.readings();
     const median = OUT[MEDIAN] as number;
     const mean = OUT[MEAN] as number;
     const direction: Direction = x < median || (x === median && x < mean) ? 'down' : 'up';
-    const baseline: WindowBaseline = {
-      count: n,
+    const details = [
+      n,
       mean,
-      std: OUT[STD] as number,
+      OUT[STD] as number,
       median,
-      mad: OUT[MAD] as number,
-      q1: OUT[Q1] as number,
-      q3: OUT[Q3] as number,
-      ewma: OUT[EWMA] as number,
-    };
+      OUT[MAD] as number,
+      OUT[Q1] as number,
+      OUT[Q3] as number,
+      OUT[EWMA] as number,
+      OUT[STAT] as number,
+      OUT[STAT + 1] as number,
+      OUT[STAT + 2] as number,
+      OUT[STAT + 3] as number,
+    ];
+    const anomalous =
+      warm &&
+      (OUT[QUORUM_SCORE] as number) >= this.s.combineThreshold &&
+      (OUT[NOVELTY_ACTIVE] === 0 || score >= this.s.noveltyThreshold);
     if (!late) this.accept(timestampMs, x);
-    return {
-      timestampMs,
-      value: x,
-      warm,
-      late,
-      score,
-      anomalous:
-        warm &&
-        (OUT[QUORUM_SCORE] as number) >= this.s.combineThreshold &&
-        (OUT[NOVELTY_ACTIVE] === 0 || score >= this.s.noveltyThreshold),
-      direction,
-      readings,
-      baseline,
-    };
-  }
-
-  /** The enabled detectors' readings of the last evaluation (OUT), as one array literal of exact size. */
-  private readings(): DetectorReading[] {
-    const on = this.s.enabledList;
-    switch (on.length) {
-      case 4:
-        return [this.reading(0), this.reading(1), this.reading(2), this.reading(3)];
-      case 3:
-        return [this.reading(on[0] as number), this.reading(on[1] as number), this.reading(on[2] as number)];
-      case 2:
-        return [this.reading(on[0] as number), this.reading(on[1] as number)];
-      case 1:
-        return [this.reading(on[0] as number)];
-      default:
-        return [];
-    }
-  }
-
-  private reading(d: number): DetectorReading {
-    const statistic = OUT[STAT + d] as number;
-    const threshold = this.s.thresholds[d] as number;
-    return {
-      detector: NAMES[d] as string,
-      statistic,
-      threshold,
-      score: OUT[SCORE + d] as number,
-      fired: statistic > threshold,
-    };
+    return new EvaluationRecord(timestampMs, x, warm, late, score, anomalous, direction, details, this.s);
   }
 
   updateScore(timestampMs: number, value: number): number {
     const x = value === 0 ? 0 : value;
     const late = this.prepare(timestampMs, x);
-    const warm = this.window.size >= this.s.warmup;
+    const warm = this.size >= this.s.warmup;
     const score = this.evaluate(timestampMs, x);
     if (!late) this.accept(timestampMs, x);
     return warm ? score : 0;
   }
 
   snapshot(): SeriesDetectorState {
-    const w = this.window;
-    const n = w.size;
+    const n = this.size;
+    const f = this.values;
     const values = new Array<number>(n);
-    for (let i = 0; i < n; i++) values[i] = w.valueAt(i);
+    for (let i = 0; i < n; i++) values[i] = this.valueAt(i);
     let timesMs: number[] | null = null;
     if (this.s.isTime) {
       timesMs = new Array<number>(n);
-      for (let i = 0; i < n; i++) timesMs[i] = w.timeAt(i);
+      for (let i = 0; i < n; i++) timesMs[i] = this.timeAt(i);
     }
     let novelty: number[] | null = null;
-    if (this.s.noveltyWords > 0) {
-      novelty = Array.from(w.values.subarray(w.extraBase, w.extraBase + this.s.noveltyWords));
-    }
+    if (this.s.noveltyWords > 0) novelty = Array.from(f.subarray(this.nov, this.nov + this.s.noveltyWords));
+    const m = this.momentsBase;
     return {
       version: SERIES_STATE_VERSION,
-      window: { kind: this.s.isTime ? 'time' : 'count', capacity: w.capacity },
+      window: { kind: this.s.isTime ? 'time' : 'count', capacity: this.capacity },
       values,
       timesMs,
-      newestMs: this.hasNewest ? this.newestMs : null,
-      ewma: { initialized: this.ewmaInitialized, mean: this.ewmaMean, variance: this.ewmaVariance },
+      newestMs: this.hasNewest ? (f[this.scalars + NEWEST_MS] as number) : null,
+      ewma: {
+        initialized: this.ewmaInitialized,
+        mean: f[this.scalars + EWMA_MEAN] as number,
+        variance: f[this.scalars + EWMA_VARIANCE] as number,
+      },
       moments: {
-        mean: w.moments.mean,
-        m2: w.moments.m2,
-        m2Peak: w.moments.m2Peak,
-        removalsSinceRecompute: w.moments.removalsSinceRecompute,
+        mean: f[m + M_MEAN] as number,
+        m2: f[m + M_M2] as number,
+        m2Peak: f[m + M_PEAK] as number,
+        removalsSinceRecompute: f[m + M_REMOVALS] as number,
       },
       novelty,
     };
@@ -341,33 +306,33 @@ class RollingSeriesDetector implements SeriesDetector {
         `Cannot restore a ${state.window.kind}-window state into a ${kind}-window detector; start the series afresh.`,
       );
     }
-    const w = this.window;
     const n = state.values.length;
-    const from = n > w.capacity ? n - w.capacity : 0;
+    const from = n > this.capacity ? n - this.capacity : 0;
     for (let i = from; i < n; i++) {
       const v = state.values[i] as number;
-      w.push(state.timesMs?.[i] ?? 0, v === 0 ? 0 : v); // as update() does: −0 never enters the window
+      this.push(state.timesMs?.[i] ?? 0, v === 0 ? 0 : v); // as update() does: −0 never enters the window
     }
-    const m = w.moments;
-    if (from === 0 && state.window.capacity === w.capacity) {
-      m.mean = state.moments.mean;
-      m.m2 = state.moments.m2;
-      m.m2Peak = state.moments.m2Peak;
-      m.removalsSinceRecompute = state.moments.removalsSinceRecompute;
+    const f = this.values;
+    const m = this.momentsBase;
+    if (from === 0 && state.window.capacity === this.capacity) {
+      f[m + M_MEAN] = state.moments.mean;
+      f[m + M_M2] = state.moments.m2;
+      f[m + M_PEAK] = state.moments.m2Peak;
+      f[m + M_REMOVALS] = state.moments.removalsSinceRecompute;
     } else {
       // A resized window cannot continue bit-identically anyway: start from exact moments.
-      m.recompute(w.values, 0, w.size, w.capacity);
+      momentsRecompute(f, m, f, 0, this.size, this.capacity);
     }
     this.hasNewest = state.newestMs !== null;
-    this.newestMs = state.newestMs ?? 0;
+    f[this.scalars + NEWEST_MS] = state.newestMs ?? 0;
     this.ewmaInitialized = state.ewma.initialized;
-    this.ewmaMean = state.ewma.mean;
-    this.ewmaVariance = state.ewma.variance;
+    f[this.scalars + EWMA_MEAN] = state.ewma.mean;
+    f[this.scalars + EWMA_VARIANCE] = state.ewma.variance;
     // Novelty state is kept only when its layout matches (same number of seasonal bins); otherwise (or for
     // a version-1 state) novelty learns afresh.
     const novelty = state.novelty ?? null;
     if (novelty !== null && novelty.length === this.s.noveltyWords && novelty.length >= PROFILE) {
-      w.values.set(novelty, w.extraBase);
+      f.set(novelty, this.nov);
     }
   }
 
@@ -380,9 +345,9 @@ class RollingSeriesDetector implements SeriesDetector {
       );
     }
     if (!this.hasNewest) return false;
-    if (timestampMs < this.newestMs - this.s.lateness) return true;
-    if (this.s.isTime && timestampMs > this.newestMs)
-      this.window.evictBefore(timestampMs - this.s.durationMs);
+    const newestMs = this.values[this.scalars + NEWEST_MS] as number;
+    if (timestampMs < newestMs - this.s.lateness) return true;
+    if (this.s.isTime && timestampMs > newestMs) this.evictBefore(timestampMs - this.s.durationMs);
     return false;
   }
 
@@ -391,40 +356,43 @@ class RollingSeriesDetector implements SeriesDetector {
    * score once novelty has learned, else the quorum score.
    */
   private evaluate(t: number, x: number): number {
-    const quorumScore = this.evaluateDetectors(x);
-    OUT[QUORUM_SCORE] = quorumScore;
+    this.evaluateDetectors(x);
+    const quorumScore = OUT[QUORUM_SCORE] as number;
     OUT[NOVELTY_ACTIVE] = 0;
     const nov = this.s.novelty;
     if (nov === null) return quorumScore;
-    const w = this.window;
     const bin = seasonalBin(t, nov);
     this.bin = bin;
-    if ((w.values[w.extraBase] as number) < nov.learningPoints) return quorumScore;
+    if ((this.values[this.nov] as number) < nov.learningPoints) return quorumScore;
     OUT[NOVELTY_ACTIVE] = 1;
-    return noveltyScore(w.values, w.extraBase, bin, x, nov, NOVELTY_STATS);
+    noveltyInto(this.values, this.nov, bin, x, nov, NOVELTY_OUT);
+    return NOVELTY_OUT[4] as number;
   }
 
-  /** Fills OUT with baseline, statistics and scores for `x`; returns the quorum score. */
-  private evaluateDetectors(x: number): number {
-    const w = this.window;
-    const n = w.size;
-    const ewma = this.ewmaInitialized ? this.ewmaMean : 0;
+  /**
+   * Fills OUT with baseline, statistics, scores and the quorum score for `x`. (Returns nothing: a double
+   * returned from a call that is not inlined is boxed, i.e. allocated.)
+   */
+  private evaluateDetectors(x: number): void {
+    const n = this.size;
+    const f = this.values;
+    const ewma = this.ewmaInitialized ? (f[this.scalars + EWMA_MEAN] as number) : 0;
     OUT[COUNT] = n;
     OUT[EWMA] = ewma;
     if (n === 0) {
       OUT.fill(0, MEAN, EWMA);
       OUT.fill(0, STAT);
-      return 0;
+      return;
     }
-    OUT[PREFETCH] = w.prefetch(); // pull this series' state into cache in parallel (see RollingWindow.prefetch)
-    const tree = w.tree;
-    const mean = w.moments.mean;
+    OUT[PREFETCH] = this.prefetch(); // pull this series' state into cache in parallel (see CountedBTree.prefetch)
+    const tree = this.tree;
+    const mean = f[this.momentsBase + M_MEAN] as number;
     quartiles(tree, QUARTILES, 0);
     const q1 = QUARTILES[0] as number;
     const median = QUARTILES[1] as number;
     const q3 = QUARTILES[2] as number;
     const floor = scaleFloor(median, this.s.floorRelative, this.s.floorAbsolute);
-    let std = Math.sqrt(w.moments.sampleVariance());
+    let std = Math.sqrt(momentsSampleVariance(f, this.momentsBase));
     // Cancellation guard: a constant window must report exactly 0, not Welford residue. Residue is many
     // orders of magnitude below the values, so only then pay two selects to check min = max.
     if (std > 0 && std <= 1e-7 * (mean < 0 ? -mean : mean) + floor && tree.select(0) === tree.select(n - 1)) {
@@ -432,7 +400,9 @@ class RollingSeriesDetector implements SeriesDetector {
     }
     const iqr = q3 - q1;
     const enabled = this.s.enabled;
-    const mad = medianAbsoluteDeviation(tree, median, this);
+    MAD_IO[0] = median;
+    madInto(tree, MAD_IO, this);
+    const mad = MAD_IO[1] as number;
     OUT[MEAN] = mean;
     OUT[STD] = std;
     OUT[MEDIAN] = median;
@@ -447,42 +417,70 @@ class RollingSeriesDetector implements SeriesDetector {
     const outside = x > q3 ? x - q3 : x < q1 ? q1 - x : 0;
     OUT[STAT + 2] = outside / fenceScale(iqr, std, floor);
     if (this.ewmaInitialized) {
-      const es = Math.sqrt(this.ewmaVariance);
+      const es = Math.sqrt(f[this.scalars + EWMA_VARIANCE] as number);
       const ef = scaleFloor(ewma, this.s.floorRelative, this.s.floorAbsolute);
       OUT[STAT + 3] = (x > ewma ? x - ewma : ewma - x) / Math.max(es, ef);
     } else {
       OUT[STAT + 3] = 0;
     }
-    let k = 0;
-    for (let d = 0; d < 4; d++) {
-      const s = scoreFromStatistic(OUT[STAT + d] as number, this.s.thresholds[d] as number);
-      OUT[SCORE + d] = s;
-      if (enabled[d]) ENABLED_SCORES[k++] = s;
+    const t = this.s.thresholds;
+    const s0 = scoreFromStatistic(OUT[STAT] as number, t[0]);
+    const s1 = scoreFromStatistic(OUT[STAT + 1] as number, t[1]);
+    const s2 = scoreFromStatistic(OUT[STAT + 2] as number, t[2]);
+    const s3 = scoreFromStatistic(OUT[STAT + 3] as number, t[3]);
+    OUT[SCORE] = s0;
+    OUT[SCORE + 1] = s1;
+    OUT[SCORE + 2] = s2;
+    OUT[SCORE + 3] = s3;
+    if (this.s.allFourQuorumTwo) {
+      // The second largest of the four (scores are never NaN), as kthLargest would select it.
+      let a = s0;
+      let b = s1;
+      if (b > a) {
+        a = s1;
+        b = s0;
+      }
+      if (s2 > a) {
+        b = a;
+        a = s2;
+      } else if (s2 > b) b = s2;
+      if (s3 > a) b = a;
+      else if (s3 > b) b = s3;
+      OUT[QUORUM_SCORE] = b;
+      return;
     }
-    return kthLargest(ENABLED_SCORES, k, this.s.quorum);
+    let k = 0;
+    if (enabled[0]) ENABLED_SCORES[k++] = s0;
+    if (enabled[1]) ENABLED_SCORES[k++] = s1;
+    if (enabled[2]) ENABLED_SCORES[k++] = s2;
+    if (enabled[3]) ENABLED_SCORES[k++] = s3;
+    OUT[QUORUM_SCORE] = kthLargest(ENABLED_SCORES, k, this.s.quorum);
   }
 
   /** Adds an on-time point to the window and the EWMA. */
   private accept(timestampMs: number, x: number): void {
-    if (!this.hasNewest || timestampMs > this.newestMs) {
+    const f = this.values;
+    const at = this.scalars;
+    if (!this.hasNewest || timestampMs > (f[at + NEWEST_MS] as number)) {
       this.hasNewest = true;
-      this.newestMs = timestampMs;
+      f[at + NEWEST_MS] = timestampMs;
     }
     // A point already outside a time window on arrival (possible when durationMs < allowedLatenessMs) is
     // scored but changes nothing.
-    if (this.s.isTime && timestampMs <= this.newestMs - this.s.durationMs) return;
-    this.window.push(timestampMs, x);
+    if (this.s.isTime && timestampMs <= (f[at + NEWEST_MS] as number) - this.s.durationMs) return;
+    this.push(timestampMs, x);
     const nov = this.s.novelty;
-    if (nov !== null) noveltyAccept(this.window.values, this.window.extraBase, this.bin, x, nov);
+    if (nov !== null) noveltyAccept(f, this.nov, this.bin, x, nov);
     if (!this.ewmaInitialized) {
       this.ewmaInitialized = true;
-      this.ewmaMean = x;
-      this.ewmaVariance = 0;
+      f[at + EWMA_MEAN] = x;
+      f[at + EWMA_VARIANCE] = 0;
     } else {
-      const diff = x - this.ewmaMean;
+      const mean = f[at + EWMA_MEAN] as number;
+      const diff = x - mean;
       const incr = this.s.alpha * diff;
-      this.ewmaMean += incr;
-      this.ewmaVariance = (1 - this.s.alpha) * (this.ewmaVariance + diff * incr);
+      f[at + EWMA_MEAN] = mean + incr;
+      f[at + EWMA_VARIANCE] = (1 - this.s.alpha) * ((f[at + EWMA_VARIANCE] as number) + diff * incr);
     }
   }
 }
@@ -502,7 +500,7 @@ class RollingSeriesDetector implements SeriesDetector {
  * if (e.anomalous) publish(e);
  */
 export function createSeriesDetector(config: DetectorConfig, state?: SeriesDetectorState): SeriesDetector {
-  const detector = new RollingSeriesDetector(config);
+  const detector = new RollingSeriesDetector(settingsFor(config));
   if (state !== undefined) detector.restore(state);
   return detector;
 }

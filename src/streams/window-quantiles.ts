@@ -21,7 +21,6 @@ export function quantile(tree: CountedBTree, p: number): number {
   return a + frac * (tree.select(lo + 1) - a);
 }
 
-const RANKS = new Int32Array(6);
 const VALUES = new Float64Array(6);
 
 /**
@@ -37,18 +36,22 @@ export function quartiles(tree: CountedBTree, out: Float64Array, offset: number)
     return;
   }
   const last = n - 1;
-  for (let q = 0; q < 3; q++) {
-    const lo = Math.floor(last * (q + 1) * 0.25);
-    RANKS[2 * q] = lo;
-    RANKS[2 * q + 1] = lo < last ? lo + 1 : lo;
-  }
-  tree.selectAscending(RANKS, 6, VALUES);
-  for (let q = 0; q < 3; q++) {
-    const h = last * (q + 1) * 0.25;
-    const frac = h - (RANKS[2 * q] as number);
-    const a = VALUES[2 * q] as number;
-    out[offset + q] = frac === 0 ? a : a + frac * ((VALUES[2 * q + 1] as number) - a);
-  }
+  // h = last · p for p = 0.25, 0.5, 0.75 (written as last · (q + 1) · 0.25, q = 0, 1, 2).
+  const h0 = last * 1 * 0.25;
+  const h1 = last * 2 * 0.25;
+  const h2 = last * 3 * 0.25;
+  const k0 = Math.floor(h0);
+  const k1 = Math.floor(h1);
+  const k2 = Math.floor(h2);
+  tree.selectPairs3(k0, k1, k2, VALUES);
+  out[offset] = interpolate(VALUES[0] as number, VALUES[1] as number, h0 - k0);
+  out[offset + 1] = interpolate(VALUES[2] as number, VALUES[3] as number, h1 - k1);
+  out[offset + 2] = interpolate(VALUES[4] as number, VALUES[5] as number, h2 - k2);
+}
+
+/** a + frac · (b − a), and exactly a when frac = 0. */
+function interpolate(a: number, b: number, frac: number): number {
+  return frac === 0 ? a : a + frac * (b - a);
 }
 
 /** Search hint carried between calls of {@link medianAbsoluteDeviation}; it never changes a result. */
@@ -73,8 +76,24 @@ export interface MadSearchHint {
  * @param median the type-7 median of the tree, as returned by {@link quantile}.
  */
 export function medianAbsoluteDeviation(tree: CountedBTree, median: number, hint?: MadSearchHint): number {
+  MAD_IO[0] = median;
+  madInto(tree, MAD_IO, hint);
+  return MAD_IO[1] as number;
+}
+
+const MAD_IO = new Float64Array(2);
+
+/**
+ * {@link medianAbsoluteDeviation} with the median read from `io[0]` and the MAD written to `io[1]`: the
+ * same computation without passing or returning a double (a double crossing a call that is not inlined is
+ * boxed, which allocates on every point).
+ */
+export function madInto(tree: CountedBTree, io: Float64Array, hint?: MadSearchHint): void {
   const n = tree.size;
-  if (n < 2) return 0;
+  if (n < 2) {
+    io[1] = 0;
+    return;
+  }
   const s = n >> 1;
   const nA = s;
   const nB = n - s;
@@ -83,13 +102,13 @@ export function medianAbsoluteDeviation(tree: CountedBTree, median: number, hint
   const hi = Math.min(K, nA);
   const guess = hint === undefined ? (lo + hi) >> 1 : hint.split;
   let i = guess < lo ? lo : Math.min(guess, hi);
-  fetchBoundary(tree, median, s, K, i, n);
+  fetchBoundary(tree, io, s, K, i, n);
   let pHere = (PAIR[1] as number) >= (PAIR[2] as number);
   let pBefore = (PAIR[0] as number) >= (PAIR[3] as number);
   if (!pHere || pBefore) {
     // One slide of the window moves the answer by a position or two: try the neighbour first.
     i = pHere ? i - 1 : i + 1;
-    fetchBoundary(tree, median, s, K, i, n);
+    fetchBoundary(tree, io, s, K, i, n);
     pHere = (PAIR[1] as number) >= (PAIR[2] as number);
     pBefore = (PAIR[0] as number) >= (PAIR[3] as number);
   }
@@ -101,7 +120,7 @@ export function medianAbsoluteDeviation(tree: CountedBTree, median: number, hint
       a = i + 1;
       let step = 1;
       let probe = i + 1;
-      while (probe < hi && !holds(tree, median, s, K, nA, probe)) {
+      while (probe < hi && !holds(tree, io, s, K, nA, probe)) {
         a = probe + 1;
         step *= 2;
         probe = i + step;
@@ -111,7 +130,7 @@ export function medianAbsoluteDeviation(tree: CountedBTree, median: number, hint
       b = i - 1;
       let step = 2;
       let probe = i - 2;
-      while (probe >= lo && holds(tree, median, s, K, nA, probe)) {
+      while (probe >= lo && holds(tree, io, s, K, nA, probe)) {
         b = probe;
         step *= 2;
         probe = i - step;
@@ -120,35 +139,48 @@ export function medianAbsoluteDeviation(tree: CountedBTree, median: number, hint
     }
     while (a < b) {
       const mid = (a + b) >>> 1;
-      if (holds(tree, median, s, K, nA, mid)) b = mid;
+      if (holds(tree, io, s, K, nA, mid)) b = mid;
       else a = mid + 1;
     }
     i = a;
-    fetchBoundary(tree, median, s, K, i, n);
+    fetchBoundary(tree, io, s, K, i, n);
   }
   if (hint !== undefined) hint.split = i;
   const a0 = PAIR[0] as number;
   const b0 = PAIR[2] as number;
   const kth = Math.max(a0, b0);
-  if ((n & 1) === 1) return kth;
+  if ((n & 1) === 1) {
+    io[1] = kth;
+    return;
+  }
   // Even n: the type-7 median of the distances averages the K-th and (K+1)-th smallest.
   const a1 = PAIR[1] as number;
   const b1 = PAIR[3] as number;
   const next = Math.min(a1, b1);
-  return kth + 0.5 * (next - kth);
+  io[1] = kth + 0.5 * (next - kth);
 }
 
-/** P(i): A(i) ≥ B(K − 1 − i), with A(nA) = +∞ and B(−1) = −∞. Two selects. */
-function holds(tree: CountedBTree, m: number, s: number, K: number, nA: number, i: number): boolean {
+/** P(i): A(i) ≥ B(K − 1 − i), with A(nA) = +∞ and B(−1) = −∞; the median is `io[0]`. Two selects. */
+function holds(tree: CountedBTree, io: Float64Array, s: number, K: number, nA: number, i: number): boolean {
   if (i >= nA || i >= K) return true;
+  const m = io[0] as number;
   return m - tree.select(s - 1 - i) >= tree.select(s + K - 1 - i) - m;
 }
 
 /**
  * PAIR ← [A(i − 1), A(i), B(K − 1 − i), B(K − i)] with out-of-range entries as −∞ (left) / +∞ (right).
  * Four selects at two pairs of adjacent ranks (O(1) each through the tree's fingers after two descents).
+ * The median m is read from `io[0]`.
  */
-function fetchBoundary(tree: CountedBTree, m: number, s: number, K: number, i: number, n: number): void {
+function fetchBoundary(
+  tree: CountedBTree,
+  io: Float64Array,
+  s: number,
+  K: number,
+  i: number,
+  n: number,
+): void {
+  const m = io[0] as number;
   const rA = s - 1 - i;
   if (rA >= 0) {
     PAIR[0] = i >= 1 ? m - tree.select(rA + 1) : Number.NEGATIVE_INFINITY;
