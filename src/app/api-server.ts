@@ -9,8 +9,8 @@ import type { ApiInstance } from '../api/zod-schemas.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { LogBackend } from '../consumers/log-port.js';
 import { apiReadinessChecks } from './api-readiness.js';
-import { apiSecurity } from './api-security.js';
 import type { ApiResources } from './api-resources.js';
+import { apiSecurity } from './api-security.js';
 import type { Codecs } from './codecs.js';
 import { closeOnce } from './pipeline-stage.js';
 
