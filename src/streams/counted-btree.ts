@@ -434,6 +434,32 @@ export class CountedBTree {
   }
 
   /**
+   * Writes the values at ranks `k` and `k + 1` to `out[at]` and `out[at + 1]` (`+Infinity` when
+   * `k + 1 = size`). Requires `0 ≤ k < size`. O(1) when both ranks are in a finger's leaf, else O(log w).
+   * (Writes instead of returning: a double returned from a call that is not inlined is boxed.)
+   */
+  selectTwo(k: number, out: Float64Array, at: number): void {
+    const f64 = this.f64;
+    const leaves = this.leaves;
+    const d0 = k - this.f0Start;
+    if (d0 >= 0 && d0 + 1 < this.f0Size) {
+      const b = this.f0Base + d0;
+      out[at] = f64[leaves[b] as number] as number;
+      out[at + 1] = f64[leaves[b + 1] as number] as number;
+      return;
+    }
+    const d1 = k - this.f1Start;
+    if (d1 >= 0 && d1 + 1 < this.f1Size) {
+      const b = this.f1Base + d1;
+      out[at] = f64[leaves[b] as number] as number;
+      out[at + 1] = f64[leaves[b + 1] as number] as number;
+      return;
+    }
+    out[at] = this.select(k);
+    out[at + 1] = k + 1 < this.total ? this.select(k + 1) : Number.POSITIVE_INFINITY;
+  }
+
+  /**
    * Writes the values at ranks `k0`, `k0 + 1`, `k1`, `k1 + 1`, `k2`, `k2 + 1` to `out[0 … 6)`, where
    * `0 ≤ k0 ≤ k1 ≤ k2 < size` and a `k + 1` that equals `size` reads rank `k` again: the neighbours the
    * type-7 quartiles interpolate between. One pass over the root when the tree has one internal level
@@ -455,46 +481,60 @@ export class CountedBTree {
       return;
     }
     const ix = this.ix;
-    const f64 = this.f64;
-    const leaves = this.leaves;
-    // Walk the root's counts: `start` is the first rank of child `at`, `c` its count.
+    // One walk over the root's counts (`at`: count index of the current child, `start`: its first rank, `c`:
+    // its count); ranks k and k + 1 are read from the child holding k or the next one.
     let at = this.root * 49 /* STRIDE */ + 17 /* COUNT */;
     let start = 0;
     let c = ix[at] as number;
-    for (let q = 0; q < 3; q++) {
-      const k = q === 0 ? k0 : q === 1 ? k1 : k2;
-      while (k - start >= c) {
-        start += c;
-        c = ix[++at] as number;
-      }
-      const base = (ix[at - 16 /* FAN_MAX */] as number) * 32 /* LEAF_MAX */;
-      const off = k - start;
-      const v = f64[leaves[base + off] as number] as number;
-      out[2 * q] = v;
-      if (q === 0) {
-        this.f1Start = start;
-        this.f1Size = c;
-        this.f1Base = base;
-      }
-      if (k === last) {
-        out[2 * q + 1] = v;
-      } else if (off + 1 < c) {
-        out[2 * q + 1] = f64[leaves[base + off + 1] as number] as number;
-      } else {
-        // k + 1 is the first rank of the next child; the walk stays where it is.
-        const next = (ix[at + 1 - 16 /* FAN_MAX */] as number) * 32 /* LEAF_MAX */;
-        out[2 * q + 1] = f64[leaves[next] as number] as number;
-        if (q === 2) {
-          this.f0Start = start + c;
-          this.f0Size = ix[at + 1] as number;
-          this.f0Base = next;
-          return;
-        }
-      }
+    while (k0 - start >= c) {
+      start += c;
+      c = ix[++at] as number;
     }
+    this.pairAt(k0, last, at, start, c, out, 0);
+    this.f1Start = start;
+    this.f1Size = c;
+    this.f1Base = (ix[at - 16 /* FAN_MAX */] as number) * 32 /* LEAF_MAX */;
+    while (k1 - start >= c) {
+      start += c;
+      c = ix[++at] as number;
+    }
+    this.pairAt(k1, last, at, start, c, out, 2);
+    while (k2 - start >= c) {
+      start += c;
+      c = ix[++at] as number;
+    }
+    this.pairAt(k2, last, at, start, c, out, 4);
     this.f0Start = start;
     this.f0Size = c;
     this.f0Base = (ix[at - 16 /* FAN_MAX */] as number) * 32 /* LEAF_MAX */;
+  }
+
+  /**
+   * For selectPairs3: rank k lies in the root's child at count index `at` (first rank `start`, count `c`);
+   * writes the values at k and k + 1 (k again when k is the last rank) to `out[o]`, `out[o + 1]`.
+   */
+  private pairAt(
+    k: number,
+    last: number,
+    at: number,
+    start: number,
+    c: number,
+    out: Float64Array,
+    o: number,
+  ): void {
+    const ix = this.ix;
+    const f64 = this.f64;
+    const leaves = this.leaves;
+    const b = (ix[at - 16 /* FAN_MAX */] as number) * 32 /* LEAF_MAX */ + (k - start);
+    const v = f64[leaves[b] as number] as number;
+    out[o] = v;
+    if (k === last) out[o + 1] = v;
+    else if (k + 1 - start < c) out[o + 1] = f64[leaves[b + 1] as number] as number;
+    // k + 1 is the first rank of the next child.
+    else
+      out[o + 1] = f64[
+        leaves[(ix[at + 1 - 16 /* FAN_MAX */] as number) * 32 /* LEAF_MAX */] as number
+      ] as number;
   }
 
   /** {@link CountedBTree.select} without the fingers; moves finger 0 to the leaf reached. */

@@ -58,7 +58,11 @@ export function noveltyParams(s: NoveltySettings): NoveltyParams {
   });
 }
 
-/** Offsets of the scalars in the novelty region; the seasonal profile follows at {@link PROFILE}. */
+/**
+ * Offsets of the scalars in the novelty region; the seasonal profile follows at {@link PROFILE}. The two
+ * per-point functions write them as commented literals (`base + 2` for HI): a module-level constant costs a
+ * load and a check per use in V8. The check below keeps the two in step.
+ */
 export const SEEN = 0;
 export const LO = 1;
 export const HI = 2;
@@ -71,6 +75,23 @@ export const SEAS_LO = 8;
 export const SEAS_HI = 9;
 export const SEAS_MASK = 10;
 export const PROFILE = 11;
+
+if (
+  SEEN !== 0 ||
+  LO !== 1 ||
+  HI !== 2 ||
+  LONG_MEAN !== 3 ||
+  LONG_VAR !== 4 ||
+  LEVEL !== 5 ||
+  LEVEL_LO !== 6 ||
+  LEVEL_HI !== 7 ||
+  SEAS_LO !== 8 ||
+  SEAS_HI !== 9 ||
+  SEAS_MASK !== 10 ||
+  PROFILE !== 11
+) {
+  throw new Error('novelty-score: update the literal offsets in noveltyInto and noveltyAccept');
+}
 
 /** Number of float64 words the novelty state of `bins` seasonal bins needs. */
 export function noveltyWords(bins: number): number {
@@ -150,34 +171,34 @@ export function noveltyInto(
   s: NoveltyParams,
   out: Float64Array,
 ): void {
-  const seen = f64[base + SEEN] as number;
+  const seen = f64[base + 0 /* SEEN */] as number;
   let range = 0;
   let longZ = 0;
   let level = 0;
   let seasonal = 0;
   if (seen >= 2) {
-    const lo = f64[base + LO] as number;
-    const hi = f64[base + HI] as number;
+    const lo = f64[base + 1 /* LO */] as number;
+    const hi = f64[base + 2 /* HI */] as number;
     range = outsideRange(x, lo, hi, floorOf(s, hi));
-    const m = f64[base + LONG_MEAN] as number;
-    const sd = Math.sqrt(f64[base + LONG_VAR] as number);
+    const m = f64[base + 3 /* LONG_MEAN */] as number;
+    const sd = Math.sqrt(f64[base + 4 /* LONG_VAR */] as number);
     const f = floorOf(s, m);
     longZ = (x > m ? x - m : m - x) / Math.max(sd, f);
   }
   if (seen >= s.levelStartPoints) {
-    const l = f64[base + LEVEL] as number;
+    const l = f64[base + 5 /* LEVEL */] as number;
     const next = l + s.levelAlpha * (x - l);
-    const lo = f64[base + LEVEL_LO] as number;
-    const hi = f64[base + LEVEL_HI] as number;
+    const lo = f64[base + 6 /* LEVEL_LO */] as number;
+    const hi = f64[base + 7 /* LEVEL_HI */] as number;
     level = outsideRange(next, lo, hi, floorOf(s, hi));
   }
   if (seen >= s.seasonalStartPoints) {
-    const residual = hasBin(f64[base + SEAS_MASK] as number, bin)
-      ? x - (f64[base + PROFILE + bin] as number)
+    const residual = hasBin(f64[base + 10 /* SEAS_MASK */] as number, bin)
+      ? x - (f64[base + 11 /* PROFILE */ + bin] as number)
       : 0;
-    const lo = f64[base + SEAS_LO] as number;
-    const hi = f64[base + SEAS_HI] as number;
-    seasonal = outsideRange(residual, lo, hi, floorOf(s, f64[base + HI] as number));
+    const lo = f64[base + 8 /* SEAS_LO */] as number;
+    const hi = f64[base + 9 /* SEAS_HI */] as number;
+    seasonal = outsideRange(residual, lo, hi, floorOf(s, f64[base + 2 /* HI */] as number));
   }
   out[0] = range;
   out[1] = longZ;
@@ -201,51 +222,51 @@ export function noveltyAccept(
   x: number,
   s: NoveltyParams,
 ): void {
-  const seen = f64[base + SEEN] as number;
+  const seen = f64[base + 0 /* SEEN */] as number;
   // range
   if (seen === 0) {
-    f64[base + LO] = x;
-    f64[base + HI] = x;
+    f64[base + 1 /* LO */] = x;
+    f64[base + 2 /* HI */] = x;
   } else {
-    if (x < (f64[base + LO] as number)) f64[base + LO] = x;
-    if (x > (f64[base + HI] as number)) f64[base + HI] = x;
+    if (x < (f64[base + 1 /* LO */] as number)) f64[base + 1 /* LO */] = x;
+    if (x > (f64[base + 2 /* HI */] as number)) f64[base + 2 /* HI */] = x;
   }
   // long mean / variance
   const a = Math.max(1 / (seen + 1), s.longAlpha);
-  const d = x - (f64[base + LONG_MEAN] as number);
-  f64[base + LONG_MEAN] = (f64[base + LONG_MEAN] as number) + a * d;
-  f64[base + LONG_VAR] = (1 - a) * ((f64[base + LONG_VAR] as number) + a * d * d);
+  const d = x - (f64[base + 3 /* LONG_MEAN */] as number);
+  f64[base + 3 /* LONG_MEAN */] = (f64[base + 3 /* LONG_MEAN */] as number) + a * d;
+  f64[base + 4 /* LONG_VAR */] = (1 - a) * ((f64[base + 4 /* LONG_VAR */] as number) + a * d * d);
   // level
-  const l = seen === 0 ? x : (f64[base + LEVEL] as number);
+  const l = seen === 0 ? x : (f64[base + 5 /* LEVEL */] as number);
   const level = l + s.levelAlpha * (x - l);
-  f64[base + LEVEL] = level;
+  f64[base + 5 /* LEVEL */] = level;
   const ls = s.levelStartPoints;
   if (seen === ls - 1) {
-    f64[base + LEVEL_LO] = level;
-    f64[base + LEVEL_HI] = level;
+    f64[base + 6 /* LEVEL_LO */] = level;
+    f64[base + 7 /* LEVEL_HI */] = level;
   } else if (seen >= ls) {
-    if (level < (f64[base + LEVEL_LO] as number)) f64[base + LEVEL_LO] = level;
-    if (level > (f64[base + LEVEL_HI] as number)) f64[base + LEVEL_HI] = level;
+    if (level < (f64[base + 6 /* LEVEL_LO */] as number)) f64[base + 6 /* LEVEL_LO */] = level;
+    if (level > (f64[base + 7 /* LEVEL_HI */] as number)) f64[base + 7 /* LEVEL_HI */] = level;
   }
   // seasonal residual range, then the profile
   const b = bin;
-  const mask = f64[base + SEAS_MASK] as number;
+  const mask = f64[base + 10 /* SEAS_MASK */] as number;
   const known = hasBin(mask, b);
-  const p = f64[base + PROFILE + b] as number;
+  const p = f64[base + 11 /* PROFILE */ + b] as number;
   const residual = known ? x - p : 0;
   const ss = s.seasonalStartPoints;
   if (seen === ss - 1) {
-    f64[base + SEAS_LO] = residual;
-    f64[base + SEAS_HI] = residual;
+    f64[base + 8 /* SEAS_LO */] = residual;
+    f64[base + 9 /* SEAS_HI */] = residual;
   } else if (seen >= ss) {
-    if (residual < (f64[base + SEAS_LO] as number)) f64[base + SEAS_LO] = residual;
-    if (residual > (f64[base + SEAS_HI] as number)) f64[base + SEAS_HI] = residual;
+    if (residual < (f64[base + 8 /* SEAS_LO */] as number)) f64[base + 8 /* SEAS_LO */] = residual;
+    if (residual > (f64[base + 9 /* SEAS_HI */] as number)) f64[base + 9 /* SEAS_HI */] = residual;
   }
   if (known) {
-    f64[base + PROFILE + b] = p + s.seasonalAlpha * (x - p);
+    f64[base + 11 /* PROFILE */ + b] = p + s.seasonalAlpha * (x - p);
   } else {
-    f64[base + PROFILE + b] = x;
-    f64[base + SEAS_MASK] = mask + 2 ** b;
+    f64[base + 11 /* PROFILE */ + b] = x;
+    f64[base + 10 /* SEAS_MASK */] = mask + 2 ** b;
   }
-  f64[base + SEEN] = seen + 1;
+  f64[base + 0 /* SEEN */] = seen + 1;
 }

@@ -12,14 +12,7 @@ import {
 } from './novelty-score.js';
 import { EvaluationRecord, type PointEvaluation } from './point-evaluation.js';
 import { fenceScale, robustSigma, scaleFloor } from './robust-scale.js';
-import {
-  M_M2,
-  M_MEAN,
-  M_PEAK,
-  M_REMOVALS,
-  momentsRecompute,
-  momentsSampleVariance,
-} from './rolling-moments.js';
+import { M_COUNT, M_M2, M_MEAN, M_PEAK, M_REMOVALS, momentsRecompute } from './rolling-moments.js';
 import { RollingWindow } from './rolling-window.js';
 import { kthLargest, scoreFromStatistic } from './score-mapping.js';
 import { assertSeriesState, SERIES_STATE_VERSION, type SeriesDetectorState } from './series-state.js';
@@ -70,6 +63,25 @@ const PREFETCH = 16; // sink for the prefetch loads, meaningless
 const QUORUM_SCORE = 17; // the quorum-th largest detector score
 const NOVELTY_ACTIVE = 18; // 1 when the score is the novelty score
 const OUT = new Float64Array(19);
+// The per-point methods (update, updateScore, prepare, evaluate, evaluateDetectors, accept) write these
+// indices, the scalar offsets below and the moment offsets as commented literals, e.g. `OUT[3 /* MEDIAN */]`:
+// V8 does not constant-fold module-level constants, and a named index costs a load and a check per use.
+if (
+  MEDIAN !== 3 ||
+  STAT !== 8 ||
+  SCORE !== 12 ||
+  PREFETCH !== 16 ||
+  QUORUM_SCORE !== 17 ||
+  NOVELTY_ACTIVE !== 18
+) {
+  throw new Error('series-detector: update the literal indices in the per-point methods');
+}
+if (COUNT !== 0 || MEAN !== 1 || STD !== 2 || MAD !== 4 || Q1 !== 5 || Q3 !== 6 || EWMA !== 7) {
+  throw new Error('series-detector: update the literal indices in the per-point methods');
+}
+if (M_COUNT !== 0 || M_MEAN !== 1 || M_M2 !== 2) {
+  throw new Error('series-detector: update the literal moment offsets in the per-point methods');
+}
 const ENABLED_SCORES = new Float64Array(4);
 const QUARTILES = new Float64Array(3);
 /** Median in, MAD out (see madInto). */
@@ -84,6 +96,9 @@ const NEWEST_MS = 0;
 const EWMA_MEAN = 1;
 const EWMA_VARIANCE = 2;
 const SCALARS = 3;
+if (NEWEST_MS !== 0 || EWMA_MEAN !== 1 || EWMA_VARIANCE !== 2) {
+  throw new Error('series-detector: update the literal scalar offsets in the per-point methods');
+}
 
 /**
  * The config as the hot path reads it. Shared by every detector built from an equal config (one per
@@ -223,37 +238,40 @@ class RollingSeriesDetector extends RollingWindow implements SeriesDetector {
   }
 
   update(timestampMs: number, value: number): PointEvaluation {
+    // Pull this series' state into cache first, so the first stall overlaps all the others (see prefetch).
+    OUT[16 /* PREFETCH */] = this.prefetch();
     const x = value === 0 ? 0 : value;
     const late = this.prepare(timestampMs, x);
     const n = this.size;
     const score = this.evaluate(timestampMs, x);
     const warm = n >= this.s.warmup;
-    const median = OUT[MEDIAN] as number;
-    const mean = OUT[MEAN] as number;
+    const median = OUT[3 /* MEDIAN */] as number;
+    const mean = OUT[1 /* MEAN */] as number;
     const direction: Direction = x < median || (x === median && x < mean) ? 'down' : 'up';
     const details = [
       n,
       mean,
-      OUT[STD] as number,
+      OUT[2 /* STD */] as number,
       median,
-      OUT[MAD] as number,
-      OUT[Q1] as number,
-      OUT[Q3] as number,
-      OUT[EWMA] as number,
-      OUT[STAT] as number,
-      OUT[STAT + 1] as number,
-      OUT[STAT + 2] as number,
-      OUT[STAT + 3] as number,
+      OUT[4 /* MAD */] as number,
+      OUT[5 /* Q1 */] as number,
+      OUT[6 /* Q3 */] as number,
+      OUT[7 /* EWMA */] as number,
+      OUT[8 /* STAT */] as number,
+      OUT[8 /* STAT */ + 1] as number,
+      OUT[8 /* STAT */ + 2] as number,
+      OUT[8 /* STAT */ + 3] as number,
     ];
     const anomalous =
       warm &&
-      (OUT[QUORUM_SCORE] as number) >= this.s.combineThreshold &&
-      (OUT[NOVELTY_ACTIVE] === 0 || score >= this.s.noveltyThreshold);
+      (OUT[17 /* QUORUM_SCORE */] as number) >= this.s.combineThreshold &&
+      (OUT[18 /* NOVELTY_ACTIVE */] === 0 || score >= this.s.noveltyThreshold);
     if (!late) this.accept(timestampMs, x);
     return new EvaluationRecord(timestampMs, x, warm, late, score, anomalous, direction, details, this.s);
   }
 
   updateScore(timestampMs: number, value: number): number {
+    OUT[16 /* PREFETCH */] = this.prefetch();
     const x = value === 0 ? 0 : value;
     const late = this.prepare(timestampMs, x);
     const warm = this.size >= this.s.warmup;
@@ -345,7 +363,7 @@ class RollingSeriesDetector extends RollingWindow implements SeriesDetector {
       );
     }
     if (!this.hasNewest) return false;
-    const newestMs = this.values[this.scalars + NEWEST_MS] as number;
+    const newestMs = this.values[this.scalars + 0 /* NEWEST_MS */] as number;
     if (timestampMs < newestMs - this.s.lateness) return true;
     if (this.s.isTime && timestampMs > newestMs) this.evictBefore(timestampMs - this.s.durationMs);
     return false;
@@ -357,14 +375,14 @@ class RollingSeriesDetector extends RollingWindow implements SeriesDetector {
    */
   private evaluate(t: number, x: number): number {
     this.evaluateDetectors(x);
-    const quorumScore = OUT[QUORUM_SCORE] as number;
-    OUT[NOVELTY_ACTIVE] = 0;
+    const quorumScore = OUT[17 /* QUORUM_SCORE */] as number;
+    OUT[18 /* NOVELTY_ACTIVE */] = 0;
     const nov = this.s.novelty;
     if (nov === null) return quorumScore;
     const bin = seasonalBin(t, nov);
     this.bin = bin;
     if ((this.values[this.nov] as number) < nov.learningPoints) return quorumScore;
-    OUT[NOVELTY_ACTIVE] = 1;
+    OUT[18 /* NOVELTY_ACTIVE */] = 1;
     noveltyInto(this.values, this.nov, bin, x, nov, NOVELTY_OUT);
     return NOVELTY_OUT[4] as number;
   }
@@ -376,23 +394,24 @@ class RollingSeriesDetector extends RollingWindow implements SeriesDetector {
   private evaluateDetectors(x: number): void {
     const n = this.size;
     const f = this.values;
-    const ewma = this.ewmaInitialized ? (f[this.scalars + EWMA_MEAN] as number) : 0;
-    OUT[COUNT] = n;
-    OUT[EWMA] = ewma;
+    const ewma = this.ewmaInitialized ? (f[this.scalars + 1 /* EWMA_MEAN */] as number) : 0;
+    OUT[0 /* COUNT */] = n;
+    OUT[7 /* EWMA */] = ewma;
     if (n === 0) {
-      OUT.fill(0, MEAN, EWMA);
-      OUT.fill(0, STAT);
+      OUT.fill(0, 1 /* MEAN */, 7 /* EWMA */);
+      OUT.fill(0, 8 /* STAT */);
       return;
     }
-    OUT[PREFETCH] = this.prefetch(); // pull this series' state into cache in parallel (see CountedBTree.prefetch)
     const tree = this.tree;
-    const mean = f[this.momentsBase + M_MEAN] as number;
+    const mean = f[this.momentsBase + 1 /* M_MEAN */] as number;
     quartiles(tree, QUARTILES, 0);
     const q1 = QUARTILES[0] as number;
     const median = QUARTILES[1] as number;
     const q3 = QUARTILES[2] as number;
     const floor = scaleFloor(median, this.s.floorRelative, this.s.floorAbsolute);
-    let std = Math.sqrt(momentsSampleVariance(f, this.momentsBase));
+    // The sample variance as momentsSampleVariance computes it, inline (its double result is not boxed).
+    const count = f[this.momentsBase + 0 /* M_COUNT */] as number;
+    let std = Math.sqrt(count < 2 ? 0 : (f[this.momentsBase + 2 /* M_M2 */] as number) / (count - 1));
     // Cancellation guard: a constant window must report exactly 0, not Welford residue. Residue is many
     // orders of magnitude below the values, so only then pay two selects to check min = max.
     if (std > 0 && std <= 1e-7 * (mean < 0 ? -mean : mean) + floor && tree.select(0) === tree.select(n - 1)) {
@@ -403,35 +422,35 @@ class RollingSeriesDetector extends RollingWindow implements SeriesDetector {
     MAD_IO[0] = median;
     madInto(tree, MAD_IO, this);
     const mad = MAD_IO[1] as number;
-    OUT[MEAN] = mean;
-    OUT[STD] = std;
-    OUT[MEDIAN] = median;
-    OUT[MAD] = mad;
-    OUT[Q1] = q1;
-    OUT[Q3] = q3;
+    OUT[1 /* MEAN */] = mean;
+    OUT[2 /* STD */] = std;
+    OUT[3 /* MEDIAN */] = median;
+    OUT[4 /* MAD */] = mad;
+    OUT[5 /* Q1 */] = q1;
+    OUT[6 /* Q3 */] = q3;
 
     const dMean = x > mean ? x - mean : mean - x;
     const dMedian = x > median ? x - median : median - x;
-    OUT[STAT] = dMean / Math.max(std, floor);
-    OUT[STAT + 1] = dMedian / robustSigma(mad, iqr, std, floor);
+    OUT[8 /* STAT */] = dMean / Math.max(std, floor);
+    OUT[8 /* STAT */ + 1] = dMedian / robustSigma(mad, iqr, std, floor);
     const outside = x > q3 ? x - q3 : x < q1 ? q1 - x : 0;
-    OUT[STAT + 2] = outside / fenceScale(iqr, std, floor);
+    OUT[8 /* STAT */ + 2] = outside / fenceScale(iqr, std, floor);
     if (this.ewmaInitialized) {
-      const es = Math.sqrt(f[this.scalars + EWMA_VARIANCE] as number);
+      const es = Math.sqrt(f[this.scalars + 2 /* EWMA_VARIANCE */] as number);
       const ef = scaleFloor(ewma, this.s.floorRelative, this.s.floorAbsolute);
-      OUT[STAT + 3] = (x > ewma ? x - ewma : ewma - x) / Math.max(es, ef);
+      OUT[8 /* STAT */ + 3] = (x > ewma ? x - ewma : ewma - x) / Math.max(es, ef);
     } else {
-      OUT[STAT + 3] = 0;
+      OUT[8 /* STAT */ + 3] = 0;
     }
     const t = this.s.thresholds;
-    const s0 = scoreFromStatistic(OUT[STAT] as number, t[0]);
-    const s1 = scoreFromStatistic(OUT[STAT + 1] as number, t[1]);
-    const s2 = scoreFromStatistic(OUT[STAT + 2] as number, t[2]);
-    const s3 = scoreFromStatistic(OUT[STAT + 3] as number, t[3]);
-    OUT[SCORE] = s0;
-    OUT[SCORE + 1] = s1;
-    OUT[SCORE + 2] = s2;
-    OUT[SCORE + 3] = s3;
+    // One call site in a loop (four call sites would not all be inlined, and a call that is not returns
+    // a boxed double).
+    for (let d = 0; d < 4; d++)
+      OUT[12 /* SCORE */ + d] = scoreFromStatistic(OUT[8 /* STAT */ + d] as number, t[d] as number);
+    const s0 = OUT[12 /* SCORE */] as number;
+    const s1 = OUT[12 /* SCORE */ + 1] as number;
+    const s2 = OUT[12 /* SCORE */ + 2] as number;
+    const s3 = OUT[12 /* SCORE */ + 3] as number;
     if (this.s.allFourQuorumTwo) {
       // The second largest of the four (scores are never NaN), as kthLargest would select it.
       let a = s0;
@@ -446,7 +465,7 @@ class RollingSeriesDetector extends RollingWindow implements SeriesDetector {
       } else if (s2 > b) b = s2;
       if (s3 > a) b = a;
       else if (s3 > b) b = s3;
-      OUT[QUORUM_SCORE] = b;
+      OUT[17 /* QUORUM_SCORE */] = b;
       return;
     }
     let k = 0;
@@ -454,33 +473,34 @@ class RollingSeriesDetector extends RollingWindow implements SeriesDetector {
     if (enabled[1]) ENABLED_SCORES[k++] = s1;
     if (enabled[2]) ENABLED_SCORES[k++] = s2;
     if (enabled[3]) ENABLED_SCORES[k++] = s3;
-    OUT[QUORUM_SCORE] = kthLargest(ENABLED_SCORES, k, this.s.quorum);
+    OUT[17 /* QUORUM_SCORE */] = kthLargest(ENABLED_SCORES, k, this.s.quorum);
   }
 
   /** Adds an on-time point to the window and the EWMA. */
   private accept(timestampMs: number, x: number): void {
     const f = this.values;
     const at = this.scalars;
-    if (!this.hasNewest || timestampMs > (f[at + NEWEST_MS] as number)) {
+    if (!this.hasNewest || timestampMs > (f[at + 0 /* NEWEST_MS */] as number)) {
       this.hasNewest = true;
-      f[at + NEWEST_MS] = timestampMs;
+      f[at + 0 /* NEWEST_MS */] = timestampMs;
     }
     // A point already outside a time window on arrival (possible when durationMs < allowedLatenessMs) is
     // scored but changes nothing.
-    if (this.s.isTime && timestampMs <= (f[at + NEWEST_MS] as number) - this.s.durationMs) return;
+    if (this.s.isTime && timestampMs <= (f[at + 0 /* NEWEST_MS */] as number) - this.s.durationMs) return;
     this.push(timestampMs, x);
     const nov = this.s.novelty;
     if (nov !== null) noveltyAccept(f, this.nov, this.bin, x, nov);
     if (!this.ewmaInitialized) {
       this.ewmaInitialized = true;
-      f[at + EWMA_MEAN] = x;
-      f[at + EWMA_VARIANCE] = 0;
+      f[at + 1 /* EWMA_MEAN */] = x;
+      f[at + 2 /* EWMA_VARIANCE */] = 0;
     } else {
-      const mean = f[at + EWMA_MEAN] as number;
+      const mean = f[at + 1 /* EWMA_MEAN */] as number;
       const diff = x - mean;
       const incr = this.s.alpha * diff;
-      f[at + EWMA_MEAN] = mean + incr;
-      f[at + EWMA_VARIANCE] = (1 - this.s.alpha) * ((f[at + EWMA_VARIANCE] as number) + diff * incr);
+      f[at + 1 /* EWMA_MEAN */] = mean + incr;
+      f[at + 2 /* EWMA_VARIANCE */] =
+        (1 - this.s.alpha) * ((f[at + 2 /* EWMA_VARIANCE */] as number) + diff * incr);
     }
   }
 }

@@ -1,6 +1,8 @@
 import type { CountedBTree } from './counted-btree.js';
 
 const PAIR = new Float64Array(4);
+/** Two adjacent order statistics (see CountedBTree.selectTwo). */
+const TWO = new Float64Array(2);
 
 /**
  * Quantiles of the values in a {@link CountedBTree}, using the linear-interpolation definition
@@ -182,19 +184,24 @@ function fetchBoundary(
 ): void {
   const m = io[0] as number;
   const rA = s - 1 - i;
+  // Values at two adjacent ranks per side (a neighbour read beyond what is used changes nothing).
   if (rA >= 0) {
-    PAIR[0] = i >= 1 ? m - tree.select(rA + 1) : Number.NEGATIVE_INFINITY;
-    PAIR[1] = m - tree.select(rA);
+    tree.selectTwo(rA, TWO, 0);
+    PAIR[0] = i >= 1 ? m - (TWO[1] as number) : Number.NEGATIVE_INFINITY;
+    PAIR[1] = m - (TWO[0] as number);
   } else {
-    PAIR[0] = m - tree.select(0);
+    tree.selectTwo(0, TWO, 0);
+    PAIR[0] = m - (TWO[0] as number);
     PAIR[1] = Number.POSITIVE_INFINITY;
   }
   const rB = s + K - 1 - i;
   if (i <= K - 1) {
-    PAIR[2] = tree.select(rB) - m;
-    PAIR[3] = rB + 1 < n ? tree.select(rB + 1) - m : Number.POSITIVE_INFINITY;
+    tree.selectTwo(rB, TWO, 0);
+    PAIR[2] = (TWO[0] as number) - m;
+    PAIR[3] = rB + 1 < n ? (TWO[1] as number) - m : Number.POSITIVE_INFINITY;
   } else {
+    tree.selectTwo(s, TWO, 0);
     PAIR[2] = Number.NEGATIVE_INFINITY;
-    PAIR[3] = tree.select(s) - m;
+    PAIR[3] = (TWO[0] as number) - m;
   }
 }
