@@ -31,14 +31,17 @@ export const GOALS = Object.freeze({
   bytesPerSeries: 3 * 1024,
 });
 
-const USAGE = `usage: npm run bench -- [--out FILE] [--detector-points N] [--stage-points N] [--stage-series N]
-                     [--latency-seconds S] [--latency-rate N]`;
+const USAGE = `usage: npm run bench -- [--out FILE] [--detector-only] [--detector-points N] [--stage-points N]
+                     [--stage-series N] [--latency-seconds S] [--latency-rate N]
+
+  --detector-only   only the in-process detector and memory benchmarks (no Kafka, about 30 s)`;
 
 function parseOptions(argv: readonly string[]) {
   const { values } = parseArgs({
     args: [...argv],
     options: {
       out: { type: 'string' },
+      'detector-only': { type: 'boolean' },
       'detector-points': { type: 'string', default: '2000000' },
       'stage-points': { type: 'string', default: '200000' },
       'stage-series': { type: 'string', default: '10000' },
@@ -57,6 +60,7 @@ function parseOptions(argv: readonly string[]) {
   };
   return {
     help: values.help === true,
+    detectorOnly: values['detector-only'] === true,
     out: values.out,
     detectorPoints: positive('detector-points', 50_000_000),
     stagePoints: positive('stage-points', 2_000_000),
@@ -97,13 +101,32 @@ async function main(): Promise<void> {
     loadAverageAtStart: loadavg().map((x) => round(x, 2)),
   };
 
-  const servers = await ensureServers(process.env);
-  progress(`servers: Kafka ${servers.kafkaBrokers}, registry ${servers.schemaRegistryUrl}`);
+  // The full run starts the servers first (as before), so the detector runs beside idle servers either way.
+  const servers = options.detectorOnly ? null : await ensureServers(process.env);
+  if (servers !== null)
+    progress(`servers: Kafka ${servers.kafkaBrokers}, registry ${servers.schemaRegistryUrl}`);
 
   const detectorParams = { series: 10_000, window: 128, points: options.detectorPoints };
   progress(`detector: ${detectorParams.points} points over ${detectorParams.series} series, window 128`);
   const detector = await benchDetector(detectorParams);
   progress(`detector: ${round(detector.pointsPerSec)} points/s, ${detector.bytesPerSeries} bytes/series`);
+  const detectorResults = detectorSections(detector, detectorParams);
+  if (servers === null) {
+    const finishedAt = new Date();
+    write(options.out, {
+      benchmark: 'vigil',
+      version,
+      gitRevision: gitRevision(),
+      startedAt: startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      durationSec: round((finishedAt.getTime() - startedAt.getTime()) / 1000, 1),
+      machine: { ...machine, loadAverageAtEnd: loadavg().map((x) => round(x, 2)) },
+      only: 'detector',
+      goals: { detectorPointsPerSec: GOALS.detectorPointsPerSec, bytesPerSeries: GOALS.bytesPerSeries },
+      ...detectorResults,
+    });
+    return;
+  }
 
   const stage = await benchStage(servers, {
     points: options.stagePoints,
@@ -138,6 +161,23 @@ async function main(): Promise<void> {
       startedByBench: servers.startedByBench,
     },
     goals: GOALS,
+    ...detectorResults,
+    stage: {
+      ...stage,
+      goalRatioToNoop: GOALS.stageRatioToNoop,
+      meetsGoal: stage.ratioToNoop >= GOALS.stageRatioToNoop,
+    },
+    latency,
+  };
+  write(options.out, result);
+}
+
+/** The `detector` and `memory` sections of the result. */
+function detectorSections(
+  detector: Awaited<ReturnType<typeof benchDetector>>,
+  detectorParams: { series: number; window: number; points: number },
+) {
+  return {
     detector: {
       pointsPerSec: round(detector.pointsPerSec),
       naivePointsPerSec: round(detector.naivePointsPerSec),
@@ -159,17 +199,15 @@ async function main(): Promise<void> {
       meetsGoal: detector.bytesPerSeries <= GOALS.bytesPerSeries,
       parameters: { series: 10_000, window: 128 },
     },
-    stage: {
-      ...stage,
-      goalRatioToNoop: GOALS.stageRatioToNoop,
-      meetsGoal: stage.ratioToNoop >= GOALS.stageRatioToNoop,
-    },
-    latency,
   };
+}
+
+/** Prints the result as JSON on stdout and writes it to `out` when given. */
+function write(out: string | undefined, result: unknown): void {
   const json = JSON.stringify(result, null, 2);
-  if (options.out) {
-    writeFileSync(options.out, `${json}\n`);
-    progress(`wrote ${options.out}`);
+  if (out) {
+    writeFileSync(out, `${json}\n`);
+    progress(`wrote ${out}`);
   }
   process.stdout.write(`${json}\n`);
 }
