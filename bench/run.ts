@@ -34,7 +34,7 @@ export const GOALS = Object.freeze({
 const USAGE = `usage: npm run bench -- [--out FILE] [--detector-only] [--detector-points N] [--stage-points N]
                      [--stage-series N] [--latency-seconds S] [--latency-rate N]
 
-  --detector-only   only the in-process detector and memory benchmarks (no Kafka, about 30 s)`;
+  --detector-only   only the in-process detector and memory benchmarks (no Kafka, about 10 s)`;
 
 function parseOptions(argv: readonly string[]) {
   const { values } = parseArgs({
