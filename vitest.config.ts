@@ -7,7 +7,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/integration/**'],
+          exclude: ['test/integration/**', 'test/external/**'],
           testTimeout: 30_000,
         },
       },
@@ -19,6 +19,15 @@ export default defineConfig({
           hookTimeout: 300_000,
           fileParallelism: false,
           pool: 'forks',
+        },
+      },
+      {
+        // Servers no package registry ships (Qdrant): run by hand against one, never in CI.
+        test: {
+          name: 'external',
+          include: ['test/external/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
     ],
