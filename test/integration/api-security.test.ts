@@ -1,7 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import Fastify from 'fastify';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseAuthSettings } from '../../src/api/security/auth-settings.js';
 import { issueApiKey } from '../../src/api/security/issue-api-key.js';
 import { registerSecurity } from '../../src/api/security/register-security.js';
@@ -11,33 +9,10 @@ import { runMigrations } from '../../src/storage/migrations.js';
 import { createPgSqlClient } from '../../src/storage/pg-sql-client.js';
 import { describeSecurityStoreContract } from '../storage/api-security-store-contract.js';
 
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://vigil:vigil@127.0.0.1:55432/vigil';
+import { DATABASE_URL, useScratchSchemas } from './support/postgres.js';
 
-let admin: pg.Client;
-const schemas: string[] = [];
-
-beforeAll(async () => {
-  admin = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 5000 });
-  try {
-    await admin.connect();
-  } catch (error) {
-    throw new Error(
-      `PostgreSQL at ${DATABASE_URL.replace(/:[^:@/]*@/, ':***@')} is not reachable (${(error as Error).message}): start it with \`npm run servers:start\` (or \`bash scripts/servers/postgres.sh start\`)`,
-    );
-  }
-});
-
-afterAll(async () => {
-  for (const schema of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await admin.end();
-});
-
-async function freshSchema(): Promise<string> {
-  const schema = `it_sec_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  schemas.push(schema);
-  return schema;
-}
+const scratch = useScratchSchemas('sec');
+const freshSchema = scratch.freshSchema;
 
 describeSecurityStoreContract('PostgreSQL through pg', async () => {
   const schema = await freshSchema();
@@ -46,7 +21,7 @@ describeSecurityStoreContract('PostgreSQL through pg', async () => {
     client,
     async dispose() {
       await client.close();
-      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+      await scratch.admin().query(`DROP SCHEMA ${schema} CASCADE`);
     },
   };
 });
@@ -81,7 +56,7 @@ describe('security layer on PostgreSQL', () => {
       expect([accepted.statusCode, forbidden.statusCode]).toEqual([200, 403]);
       await security.flush();
 
-      const rows = await admin.query(
+      const rows = await scratch.admin().query(
         `SELECT actor, actor_kind, actor_name, role, action, method, route, subject, status_code, client_ip
          FROM ${schema}.audit_log ORDER BY id`,
       );
@@ -112,7 +87,7 @@ describe('security layer on PostgreSQL', () => {
         },
       ]);
       // The use was recorded; the key row never holds the key.
-      const keyRow = await admin.query(`SELECT * FROM ${schema}.api_keys`);
+      const keyRow = await scratch.admin().query(`SELECT * FROM ${schema}.api_keys`);
       expect(keyRow.rows[0].last_used_at).toBeInstanceOf(Date);
       expect(JSON.stringify(keyRow.rows)).not.toContain(issued.key.slice(17));
 

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
-import pg from 'pg';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueApiKey } from '../../src/api/security/issue-api-key.js';
@@ -15,20 +14,12 @@ import { silentLogger } from '../../src/observability/logger.js';
 import { createSqlApiKeyStore } from '../../src/storage/api-key-store.js';
 import { createPgSqlClient } from '../../src/storage/pg-sql-client.js';
 import { describeIncidentQueriesContract } from '../storage/incident-queries-contract.js';
+import { DATABASE_URL, useScratchSchemas } from './support/postgres.js';
 import { integrationEnv, requireServers, uniquePrefix } from './support/servers.js';
 import { readWholeTopic } from './support/topic-reader.js';
 
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://vigil:vigil@127.0.0.1:55432/vigil';
-
-let admin: pg.Client;
-const schemas: string[] = [];
-
-async function freshSchema(): Promise<string> {
-  const schema = `it_api_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  schemas.push(schema);
-  return schema;
-}
+const scratch = useScratchSchemas('api');
+const freshSchema = scratch.freshSchema;
 
 /** A port nothing listens on (bound, then released). */
 async function deadPort(): Promise<number> {
@@ -39,21 +30,7 @@ async function deadPort(): Promise<number> {
   return port;
 }
 
-beforeAll(async () => {
-  await requireServers();
-  admin = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 5000 });
-  try {
-    await admin.connect();
-  } catch (error) {
-    throw new Error(
-      `PostgreSQL at ${DATABASE_URL.replace(/:[^:@/]*@/, ':***@')} is not reachable (${(error as Error).message}): start it with \`npm run servers:start\``,
-    );
-  }
-});
-afterAll(async () => {
-  for (const schema of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await admin.end();
-});
+beforeAll(requireServers);
 
 /** The API on Kafka + registry + PostgreSQL (its own schema), listening on a free port. */
 async function startOnServers(config: AppConfig): Promise<{
@@ -208,7 +185,7 @@ describeIncidentQueriesContract('PostgreSQL through pg', async () => {
     client,
     async dispose() {
       await client.close();
-      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+      await scratch.admin().query(`DROP SCHEMA ${schema} CASCADE`);
     },
   };
 });

@@ -1,39 +1,14 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MIGRATIONS, runMigrations } from '../../src/storage/migrations.js';
 import { openIncidentStore } from '../../src/storage/open-incident-store.js';
 import { createPgSqlClient } from '../../src/storage/pg-sql-client.js';
 import { hypothesisEvent } from '../actions/support/hypothesis-fixture.js';
 import { describeIncidentStoreContract } from '../storage/incident-store-contract.js';
 
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://vigil:vigil@127.0.0.1:55432/vigil';
+import { DATABASE_URL, useScratchSchemas } from './support/postgres.js';
 
-let admin: pg.Client;
-const schemas: string[] = [];
-
-beforeAll(async () => {
-  admin = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 5000 });
-  try {
-    await admin.connect();
-  } catch (error) {
-    throw new Error(
-      `PostgreSQL at ${DATABASE_URL.replace(/:[^:@/]*@/, ':***@')} is not reachable (${(error as Error).message}): start it with \`npm run servers:start\` (or \`bash scripts/servers/postgres.sh start\`)`,
-    );
-  }
-});
-
-afterAll(async () => {
-  for (const schema of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await admin.end();
-});
-
-async function freshSchema(): Promise<string> {
-  const schema = `it_store_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  schemas.push(schema);
-  return schema;
-}
+const scratch = useScratchSchemas('store');
+const freshSchema = scratch.freshSchema;
 
 describeIncidentStoreContract('PostgreSQL through pg', async () => {
   const schema = await freshSchema();
@@ -42,7 +17,7 @@ describeIncidentStoreContract('PostgreSQL through pg', async () => {
     client,
     async dispose() {
       await client.close();
-      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+      await scratch.admin().query(`DROP SCHEMA ${schema} CASCADE`);
     },
   };
 });
@@ -79,7 +54,9 @@ describe('PostgreSQL specifics', () => {
   });
 
   it('detects that this server has no TimescaleDB and keeps plain tables', async () => {
-    const available = await admin.query(`SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'`);
+    const available = await scratch
+      .admin()
+      .query(`SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'`);
     const schema = await freshSchema();
     const opened = await openIncidentStore({ kind: 'postgres', connectionString: DATABASE_URL, schema });
     try {
