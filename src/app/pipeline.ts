@@ -94,18 +94,15 @@ export async function buildPipeline(deps: PipelineDeps): Promise<Pipeline> {
     ownBackends.push(own);
     return own;
   };
+  /** What every stage factory takes; each call gives the stage its own backend on Kafka. */
+  const stageDeps = () => ({ config, backend: backendForStage(), codecs, logger, tracing, metrics });
   let memory: MemoryStage | undefined;
   let reason: ReasonStage | undefined;
   let act: ActStage | undefined;
   try {
     if (wanted.has('detect')) {
       const runner = createDetectStage({
-        config,
-        backend: backendForStage(),
-        codecs,
-        logger,
-        tracing,
-        metrics,
+        ...stageDeps(),
         ...(observers.onAnomaly ? { onAnomaly: observers.onAnomaly } : {}),
       });
       built.push({
@@ -118,12 +115,7 @@ export async function buildPipeline(deps: PipelineDeps): Promise<Pipeline> {
     }
     if (wanted.has('memory')) {
       memory = await createMemoryStage({
-        config,
-        backend: backendForStage(),
-        codecs,
-        logger,
-        tracing,
-        metrics,
+        ...stageDeps(),
         ...(ports.embedder ? { embedder: ports.embedder } : {}),
         ...(ports.vectorStore ? { vectorStore: ports.vectorStore } : {}),
         ...(observers.onContext ? { onContext: observers.onContext } : {}),
@@ -132,12 +124,7 @@ export async function buildPipeline(deps: PipelineDeps): Promise<Pipeline> {
     }
     if (wanted.has('reason')) {
       reason = createReasonStage({
-        config,
-        backend: backendForStage(),
-        codecs,
-        logger,
-        tracing,
-        metrics,
+        ...stageDeps(),
         ...(ports.llmFetch ? { llmFetch: ports.llmFetch } : {}),
         ...(observers.onHypothesis ? { onHypothesis: observers.onHypothesis } : {}),
       });
@@ -145,12 +132,7 @@ export async function buildPipeline(deps: PipelineDeps): Promise<Pipeline> {
     }
     if (wanted.has('act')) {
       act = await createActStage({
-        config,
-        backend: backendForStage(),
-        codecs,
-        logger,
-        tracing,
-        metrics,
+        ...stageDeps(),
         ...(ports.incidentStore ? { incidentStore: ports.incidentStore } : {}),
         ...(ports.notifierHooks ? { notifierHooks: ports.notifierHooks } : {}),
       });
